@@ -1,0 +1,43 @@
+"""One settings object for the whole platform (environment prefix CARGOSCREEN_, nested with __)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - refused in production below
+
+
+class Settings(BaseSettings):
+    """Validated once at start and passed down explicitly; nothing reads the environment elsewhere."""
+
+    model_config = SettingsConfigDict(env_prefix="CARGOSCREEN_", env_nested_delimiter="__", extra="ignore")
+
+    environment: str = Field(default="development", pattern=r"^(development|test|production)$")
+    data_dir: Path = Field(default=Path("cargoscreen-data"), description="Where the embedded default keeps data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file in data_dir (postgresql+psycopg://...)"
+    )
+    blob_url: str | None = Field(
+        default=None, description="fsspec URL of the content-addressed blob store; default: data_dir/blobs"
+    )
+    secret_key: SecretStr = Field(default=SecretStr(DEFAULT_SECRET), description="Signs sessions and ledgers")
+    max_upload_mb: int = Field(default=512, ge=1, description="Largest accepted input file")
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment == "production" and self.secret_key.get_secret_value() == DEFAULT_SECRET:
+            raise ValueError("CARGOSCREEN_SECRET_KEY must be set in production (the default is refused)")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'cargoscreen.db').resolve()}"
+
+    @property
+    def resolved_blob_url(self) -> str:
+        """The blob store URL, defaulting to a folder in the data directory."""
+        return self.blob_url or str((self.data_dir / "blobs").resolve())
