@@ -15,7 +15,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="CARGOSCREEN_", env_nested_delimiter="__", extra="ignore")
 
-    environment: str = Field(default="development", pattern=r"^(development|test|production)$")
+    environment: str = Field(
+        default="development", pattern=r"^(development|test|production)$", description="production refuses defaults"
+    )
     data_dir: Path = Field(default=Path("cargoscreen-data"), description="Where the embedded default keeps data")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: SQLite file in data_dir (postgresql+psycopg://...)"

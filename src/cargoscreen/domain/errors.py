@@ -34,3 +34,13 @@ class UnknownFormat(CargoscreenError):
 
 class NotFound(CargoscreenError, LookupError):
     """A record asked for by key that the store does not hold."""
+
+
+class InputTooLarge(CargoscreenError, ValueError):
+    """An input file or upload over the configured size limit."""
+
+    def __init__(self, name: str, size: int, max_bytes: int) -> None:
+        self.name = name
+        self.size = size
+        self.max_bytes = max_bytes
+        super().__init__(f"{name}: {size} bytes is more than the limit of {max_bytes} bytes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from cargoscreen.domain.ids import ContainerNumber, UnLocode
 from cargoscreen.domain.records import FullEmpty, Record, Seal
@@ -45,7 +45,7 @@ class EquipmentEvent(Record):
     a DCSA event by its eventID.
     """
 
-    event_id: str = Field(min_length=1, max_length=200)
+    event_id: str = Field(min_length=1, max_length=500)
     source: EventSource
     event_type: EquipmentEventType
     classifier: str = Field(default="ACT", pattern=r"^(ACT|PLN|EST)$")
@@ -62,3 +62,10 @@ class EquipmentEvent(Record):
     longitude: float | None = Field(default=None, ge=-180, le=180)
     reference: str = ""
     raw: str = ""
+
+    @field_validator("event_time")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("event_time must carry a UTC offset")
+        return value

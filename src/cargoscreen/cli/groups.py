@@ -1,0 +1,18 @@
+"""Where each command module is attached to the app."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Attach every command group; each module owns its own commands."""
+    from cargoscreen.cli import containers, db, demo, ingest, quarantine, risk, simulate
+
+    app.command("demo")(demo.demo)
+    app.command("simulate")(simulate.simulate)
+    app.command("ingest")(ingest.ingest)
+    app.add_typer(containers.app, name="containers")
+    app.add_typer(quarantine.app, name="quarantine")
+    app.add_typer(db.app, name="db")
+    app.add_typer(risk.app, name="risk")
