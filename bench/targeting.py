@@ -35,13 +35,22 @@ from rich.table import Table
 
 from cargoscreen.risk import kcs_features
 from cargoscreen.risk.kcs import DATE_COLUMN, HS_COLUMN, NUMBER_COLUMNS, TEXT_COLUMNS, read_kcs
-from cargoscreen.risk.kcs_service import HOLDOUT_FRACTION, fit_frame, holdout_by_time, score_frame, target_labels
+from cargoscreen.risk.kcs_service import (
+    HOLDOUT_FRACTION,
+    fit_frame,
+    holdout_by_time,
+    score_frame,
+    target_labels,
+)
 from cargoscreen.risk.metrics import targeting_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT.parent / "shared" / "data" / "kcs"
 SHARES = (0.01, 0.02, 0.05, 0.10)
-GOALS = {"fraud": ("pre@5%", 0.90, 1.05), "critical": ("pre@1%", 0.55, 1.20)}  # metric, floor, x best baseline
+GOALS = {
+    "fraud": ("pre@5%", 0.90, 1.05),
+    "critical": ("pre@1%", 0.55, 1.20),
+}  # metric, floor, x best baseline
 REPEAT_COLUMNS = tuple(f"{k}_{s}" for k in kcs_features.REPEAT_KEYS for s in kcs_features.STAT_SUFFIXES)
 
 
@@ -96,8 +105,17 @@ def run_split(split: Split, target: str) -> dict[str, Any]:
     for name, runner in runners.items():
         scores, fit_s, score_s = runner()
         metrics = targeting_summary(labels, scores, SHARES)
-        models[name] = {**{k: round(v, 4) for k, v in metrics.items()}, "fit_s": round(fit_s, 2), "score_s": round(score_s, 3)}
-    return {"test_rows": len(labels), "test_positives": int(labels.sum()), "models": models, "goal": goal(target, models)}
+        models[name] = {
+            **{k: round(v, 4) for k, v in metrics.items()},
+            "fit_s": round(fit_s, 2),
+            "score_s": round(score_s, 3),
+        }
+    return {
+        "test_rows": len(labels),
+        "test_positives": int(labels.sum()),
+        "models": models,
+        "goal": goal(target, models),
+    }
 
 
 def goal(target: str, models: dict[str, dict[str, float]]) -> dict[str, Any]:
@@ -110,7 +128,9 @@ def goal(target: str, models: dict[str, dict[str, float]]) -> dict[str, Any]:
         "floor": floor,
         "needed_vs_defaults": round(best_default * factor, 4),
         "met": bool(ours >= floor and ours >= best_default * factor),
-        "fit_time_ratio_vs_xgboost": round(models["ours"]["fit_s"] / max(models["xgboost"]["fit_s"], 1e-9), 2),
+        "fit_time_ratio_vs_xgboost": round(
+            models["ours"]["fit_s"] / max(models["xgboost"]["fit_s"], 1e-9), 2
+        ),
     }
 
 
@@ -140,13 +160,17 @@ def print_table(results: dict[str, Any]) -> None:
     console = Console(width=150)
     for split_name, targets in results["splits"].items():
         for target, result in targets.items():
-            table = Table(title=f"{split_name} · {target} ({result['test_positives']} of {result['test_rows']} rows)")
+            table = Table(
+                title=f"{split_name} · {target} ({result['test_positives']} of {result['test_rows']} rows)"
+            )
             columns = ["pre@1%", "pre@2%", "pre@5%", "pre@10%", "rec@1%", "rec@5%", "auc", "fit_s", "score_s"]
             table.add_column("model")
             for column in columns:
                 table.add_column(column, justify="right")
             for name, metrics in result["models"].items():
-                table.add_row(name, *(f"{metrics[c]:.3f}" if c != "fit_s" else f"{metrics[c]:.1f}" for c in columns))
+                table.add_row(
+                    name, *(f"{metrics[c]:.3f}" if c != "fit_s" else f"{metrics[c]:.1f}" for c in columns)
+                )
             console.print(table)
             g = result["goal"]
             console.print(
@@ -166,8 +190,14 @@ def main() -> None:
     for split in splits:
         results["splits"][split.name] = {
             "train_rows": len(split.train),
-            "train_dates": [f"{split.train[DATE_COLUMN].min():%Y-%m-%d}", f"{split.train[DATE_COLUMN].max():%Y-%m-%d}"],
-            "test_dates": [f"{split.test[DATE_COLUMN].min():%Y-%m-%d}", f"{split.test[DATE_COLUMN].max():%Y-%m-%d}"],
+            "train_dates": [
+                f"{split.train[DATE_COLUMN].min():%Y-%m-%d}",
+                f"{split.train[DATE_COLUMN].max():%Y-%m-%d}",
+            ],
+            "test_dates": [
+                f"{split.test[DATE_COLUMN].min():%Y-%m-%d}",
+                f"{split.test[DATE_COLUMN].max():%Y-%m-%d}",
+            ],
         }
         for target in GOALS:
             results["splits"][split.name][target] = run_split(split, target)

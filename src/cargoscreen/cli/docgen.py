@@ -17,11 +17,15 @@ from cargoscreen.settings import Settings
 
 def _describe_param(param: Any) -> str:
     # Typer may vendor its own click: the objects are read by duck typing, not isinstance.
+    help_text = (getattr(param, "help", None) or "").strip()
     if getattr(param, "param_type_name", "") == "argument":
-        return f"- `{param.human_readable_name}` (argument{', several' if param.nargs == -1 else ''})"
+        several = ", several" if param.nargs == -1 else ""
+        return f"- `{str(param.name).upper()}` (argument{several}): {help_text}"
     names = ", ".join(f"`{o}`" for o in [*param.opts, *param.secondary_opts])
-    default = "" if param.default in (None, False, ()) or param.is_flag else f" (default: `{param.default}`)"
-    return f"- {names}: {(param.help or '').strip()}{default}"
+    default = param.default
+    shown = not param.required and default not in (None, False, ()) and not getattr(param, "is_flag", False)
+    suffix = f" (default: `{getattr(default, 'value', default)}`)" if shown else ""
+    return f"- {names}: {help_text}{suffix}"
 
 
 def _walk(command: Any, path: list[str], out: list[str]) -> None:

@@ -95,7 +95,9 @@ def _write_files(
 ) -> dict[str, Any]:
     model_text = model.booster_.model_to_string()
     (staging / MODEL_FILE).write_text(model_text, encoding="utf-8")
-    _history_table(history).to_csv(staging / HISTORY_FILE, index=False, compression={"method": "gzip", "mtime": 0})
+    _history_table(history).to_csv(
+        staging / HISTORY_FILE, index=False, compression={"method": "gzip", "mtime": 0}
+    )
     reference = {
         "prior_fraud": history.prior_fraud,
         "prior_critical": history.prior_critical,
@@ -134,7 +136,9 @@ def _swap_in(staging: Path, directory: Path) -> None:
 
 
 def _history_table(history: KcsHistory) -> pd.DataFrame:
-    parts = [table.rename_axis("key").reset_index().assign(table=name) for name, table in history.counts.items()]
+    parts = [
+        table.rename_axis("key").reset_index().assign(table=name) for name, table in history.counts.items()
+    ]
     return pd.concat(parts, ignore_index=True)[["table", "key", "n", "fraud", "critical"]]
 
 
@@ -161,20 +165,35 @@ def _read_manifest(directory: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelArtifactError(f"{path}: corrupt manifest ({exc})") from None
-    needed = ("kind", "format_version", "target", "params", "calibration", "feature_schema_hash", "libraries", "files")
+    needed = (
+        "kind",
+        "format_version",
+        "target",
+        "params",
+        "calibration",
+        "feature_schema_hash",
+        "libraries",
+        "files",
+    )
     missing = [key for key in needed if not isinstance(manifest, dict) or key not in manifest]
     if missing or manifest["kind"] != KIND:
         raise ModelArtifactError(f"{path}: not a {KIND} manifest (missing {missing or ['kind']})")
     if manifest["format_version"] != FORMAT_VERSION:
-        raise ModelArtifactError(f"{path}: format version {manifest['format_version']}, expected {FORMAT_VERSION}")
+        raise ModelArtifactError(
+            f"{path}: format version {manifest['format_version']}, expected {FORMAT_VERSION}"
+        )
     return dict(manifest)
 
 
 def _check_file(path: Path, digest: str) -> None:
     if not path.is_file():
-        raise ModelArtifactError(f"{path.parent}: file {path.name} is missing; retrain or restore the directory")
+        raise ModelArtifactError(
+            f"{path.parent}: file {path.name} is missing; retrain or restore the directory"
+        )
     if _sha256(path) != digest:
-        raise ModelArtifactError(f"{path.parent}: file {path.name} is corrupt (sha256 differs from the manifest)")
+        raise ModelArtifactError(
+            f"{path.parent}: file {path.name} is corrupt (sha256 differs from the manifest)"
+        )
 
 
 def _check_compatible(manifest: dict[str, Any]) -> None:

@@ -7,7 +7,8 @@ this project is therefore ``Critical Fraud == 2``.
 
 The reader checks the header and every cell it needs and, if anything is wrong, raises ``KcsFormatError``
 naming the line and the column of each problem (the first ``MAX_PROBLEMS`` of them); nothing is returned
-half-read. Identifier columns may be empty (``Seller ID`` and ``Courier ID`` often are).
+half-read. Identifier columns may be empty (``Seller ID`` and ``Courier ID`` often are); columns beyond the
+needed ones are ignored; a repeated header line (two files joined with ``cat``) is skipped.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def read_kcs(path: Path, *, require_labels: bool) -> KcsTable:
     needed = FEATURE_COLUMNS + (LABEL_COLUMNS if require_labels else ())
     missing = [name for name in needed if name not in header]
     if missing:
-        raise KcsFormatError(path.name, [f"missing column(s) {', '.join(repr(m) for m in missing)} in the header"])
+        raise KcsFormatError(
+            path.name, [f"missing column(s) {', '.join(repr(m) for m in missing)} in the header"]
+        )
     raw = pd.DataFrame(rows, columns=header, dtype=object)
     frame, problems, total = _parse(raw, np.asarray(line_numbers), require_labels)
     if problems:
@@ -106,8 +109,8 @@ def _split_rows(data: bytes, source: str) -> tuple[list[list[str]], list[int], l
         raise KcsFormatError(source, ["the file is empty (no header line)"])
     rows, lines, problems = [], [], []
     for fields in reader:
-        if not any(field.strip() for field in fields):
-            continue
+        if not any(field.strip() for field in fields) or [f.strip() for f in fields] == header:
+            continue  # blank lines, and the header repeated where two files were concatenated
         if len(fields) != len(header):
             problems.append(f"line {reader.line_num}: {len(fields)} fields, the header has {len(header)}")
             continue
@@ -136,7 +139,9 @@ def _parse(raw: pd.DataFrame, lines: np.ndarray, require_labels: bool) -> tuple[
     return frame, [text for _, text in sorted(found)], total
 
 
-def _parsers(require_labels: bool) -> Iterator[tuple[str, Callable[[pd.Series], tuple[pd.Series, pd.Series, str]]]]:
+def _parsers(
+    require_labels: bool,
+) -> Iterator[tuple[str, Callable[[pd.Series], tuple[pd.Series, pd.Series, str]]]]:
     yield ID_COLUMN, _required_text
     yield DATE_COLUMN, _date
     yield from ((column, _text) for column in TEXT_COLUMNS)

@@ -47,7 +47,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "mass_hs6": ("Net Mass", "HS6 Code"),
 }
 REPEAT_KEYS: tuple[str, ...] = ("price", "mass", "price_mass", "price_hs6", "mass_hs6")
-CODE_COLUMNS: tuple[str, ...] = ("Office ID", "Import Type", "Import Use", "Payment Type", "Mode of Transport")
+CODE_COLUMNS: tuple[str, ...] = (
+    "Office ID",
+    "Import Type",
+    "Import Use",
+    "Payment Type",
+    "Mode of Transport",
+)
 PLAIN_FEATURES: tuple[str, ...] = (
     "log_item_price",
     "log_net_mass",
@@ -120,7 +126,9 @@ def past_features(frame: pd.DataFrame) -> pd.DataFrame:
     fraud, critical = label_arrays(frame)
     day = frame[DATE_COLUMN].to_numpy().astype("datetime64[D]").astype(np.int64)
     values = np.column_stack([np.ones_like(fraud), fraud, critical])
-    stats = {name: _prior_sums(pd.factorize(text)[0], day, values) for name, text in _key_texts(frame).items()}
+    stats = {
+        name: _prior_sums(pd.factorize(text)[0], day, values) for name, text in _key_texts(frame).items()
+    }
     past_rows, past_fraud, past_critical = _prior_sums(np.zeros(len(day), dtype=np.int64), day, values).T
     seen = np.maximum(past_rows, 1.0)
     priors = (past_fraud / seen, past_critical / seen)
@@ -187,7 +195,9 @@ def _plain_features(frame: pd.DataFrame, hs6_medians: dict[str, float]) -> dict[
         "unit_price_vs_hs6_median": log_unit - median,
         "tax_rate": rate,
         "log_tax_amount": np.log1p(price * rate / 100.0),
-        "same_departure_origin": (frame["Country of Departure"] == frame["Country of Origin"]).to_numpy(float),
+        "same_departure_origin": (frame["Country of Departure"] == frame["Country of Origin"]).to_numpy(
+            float
+        ),
         "seller_missing": frame["Seller ID"].eq("").to_numpy(float),
         "courier_missing": frame["Courier ID"].eq("").to_numpy(float),
     }
@@ -204,7 +214,9 @@ def _log_unit_price(frame: pd.DataFrame) -> pd.Series:
 
 def _key_texts(frame: pd.DataFrame) -> dict[str, pd.Series]:
     parts = {
-        column: frame[column].astype(str) for column in {c for cols in KEYS.values() for c in cols} if column in frame
+        column: frame[column].astype(str)
+        for column in {c for cols in KEYS.values() for c in cols}
+        if column in frame
     }
     parts["hs4"] = frame["HS6 Code"].str[:4]
     parts["hs2"] = frame["HS6 Code"].str[:2]

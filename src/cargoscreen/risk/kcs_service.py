@@ -78,8 +78,10 @@ def train_kcs(
     frame = pd.concat([t.frame for t in tables], ignore_index=True)
     holdout = _valid_holdout(tables) if valid is not None else holdout_by_time(frame, HOLDOUT_FRACTION)
     fitted = fit_frame(frame, target=target, holdout=holdout, params=params)
-    training = {**_data_identity(tables), **fitted.training}
-    manifest = save_model_dir(out, model=fitted.model, history=fitted.history, target=target, training=training)
+    training = {"target_definition": TARGETS[target], **_data_identity(tables), **fitted.training}
+    manifest = save_model_dir(
+        out, model=fitted.model, history=fitted.history, target=target, training=training
+    )
     seconds = time.perf_counter() - started
     log.info("trained kcs model", extra={"model_version": manifest["model_version"], "seconds": seconds})
     return TrainResult(model_dir=out, manifest=manifest, seconds=seconds)
@@ -166,7 +168,7 @@ def _valid_holdout(tables: list[KcsTable]) -> np.ndarray:
             f"{valid.source} starts {valid_start:%Y-%m-%d}, before {train.source} ends ({train_end:%Y-%m-%d}); "
             "the validation period must follow the training period"
         )
-    return np.r_[np.zeros(len(train.frame), dtype=bool), np.ones(len(valid.frame), dtype=bool)]
+    return np.concatenate([np.zeros(len(train.frame), dtype=bool), np.ones(len(valid.frame), dtype=bool)])
 
 
 def _after_warmup(frame: pd.DataFrame, holdout: np.ndarray) -> np.ndarray:
@@ -177,7 +179,9 @@ def _after_warmup(frame: pd.DataFrame, holdout: np.ndarray) -> np.ndarray:
     return np.asarray((dates >= cutoff) | holdout, dtype=bool)
 
 
-def _training_summary(frame: pd.DataFrame, holdout: np.ndarray, keep: np.ndarray, model: RiskModel) -> dict[str, Any]:
+def _training_summary(
+    frame: pd.DataFrame, holdout: np.ndarray, keep: np.ndarray, model: RiskModel
+) -> dict[str, Any]:
     metrics = targeting_summary(model.holdout_labels_, model.holdout_scores_, REPORT_SHARES)
     dates = frame[DATE_COLUMN]
     return {

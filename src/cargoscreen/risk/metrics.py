@@ -21,7 +21,9 @@ def _check(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarr
     y = np.asarray(labels, dtype=np.int64)
     s = np.asarray(scores, dtype=np.float64)
     if y.shape != s.shape or y.ndim != 1 or len(y) == 0:
-        raise ValueError(f"labels and scores must be non-empty 1-D arrays of one length: {y.shape} vs {s.shape}")
+        raise ValueError(
+            f"labels and scores must be non-empty 1-D arrays of one length: {y.shape} vs {s.shape}"
+        )
     return y, s
 
 

@@ -53,14 +53,27 @@ class RiskModel:
 
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (saved with the model)."""
-        names = (
-            "n_estimators learning_rate num_leaves min_child_samples subsample colsample_bytree reg_lambda "
-            "holdout_fraction random_state n_jobs"
-        ).split()
+        names = [
+            "n_estimators",
+            "learning_rate",
+            "num_leaves",
+            "min_child_samples",
+            "subsample",
+            "colsample_bytree",
+            "reg_lambda",
+            "holdout_fraction",
+            "random_state",
+            "n_jobs",
+        ]
         return {name: getattr(self, name) for name in names}
 
     def fit(
-        self, X: pd.DataFrame, y: np.ndarray, *, holdout: np.ndarray | None = None, X_holdout: pd.DataFrame | None = None
+        self,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        *,
+        holdout: np.ndarray | None = None,
+        X_holdout: pd.DataFrame | None = None,
     ) -> RiskModel:
         """Fit on rows in time order; ``holdout`` marks the calibration rows (default: the last fraction).
 
@@ -70,7 +83,9 @@ class RiskModel:
         y = np.asarray(y, dtype=np.int64)
         mask = self._holdout_mask(len(y)) if holdout is None else np.asarray(holdout, dtype=bool)
         self.feature_names_ = [str(c) for c in X.columns]
-        margins = self._train(X[~mask], y[~mask]).predict(X_holdout if X_holdout is not None else X[mask], raw_score=True)
+        margins = self._train(X[~mask], y[~mask]).predict(
+            X_holdout if X_holdout is not None else X[mask], raw_score=True
+        )
         self.calibration_ = _fit_platt(np.asarray(margins, dtype=np.float64), y[mask])
         self.holdout_scores_ = _sigmoid(self.calibration_, np.asarray(margins, dtype=np.float64))
         self.holdout_labels_ = y[mask]
@@ -92,7 +107,9 @@ class RiskModel:
         ]
 
     @classmethod
-    def restore(cls, params: dict[str, Any], booster: lgb.Booster, calibration: tuple[float, float]) -> RiskModel:
+    def restore(
+        cls, params: dict[str, Any], booster: lgb.Booster, calibration: tuple[float, float]
+    ) -> RiskModel:
         """Rebuild a fitted model from its saved parts (see cargoscreen.risk.artifacts)."""
         model = cls(**params)
         model.booster_ = booster

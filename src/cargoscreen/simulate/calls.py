@@ -242,7 +242,7 @@ class CallDrafter:
         carrier = draft.scheduled.service.carrier
         size_type = "45G1" if rng.random() < 0.7 else "22G1"
         number = self.boxes.container_number(carrier, False, rng)
-        total = 0.0
+        total, bills = 0.0, []
         houses = int(rng.integers(2, 7))
         shares = rng.dirichlet(np.ones(houses)) * float(rng.uniform(0.5, 0.95))
         for index, share in enumerate(shares.tolist()):
@@ -253,8 +253,7 @@ class CallDrafter:
             items = [goods_item(1, goods, [(number, packages)], kg, with_hs=rng.random() >= MISSING_HS_SHARE)]
             bill = self._bill_number("HB" + carrier[:2], shipment.lane.origin)
             draft.consignments.append(self._consignment(bill, house, items, rng, lcl=True))
-            if index == 0:
-                first_bill = bill
+            bills.append(bill)
         box = Equipment(
             container_number=number,
             size_type=size_type,
@@ -263,7 +262,7 @@ class CallDrafter:
             seals=self.boxes.seals(carrier, shipment.country, rng),
         )
         draft.equipment.append(box)
-        draft.facts.append(self._facts(draft, box, first_bill, shipment))
+        draft.facts.append(self._facts(draft, box, bills[0], shipment))
         return 1
 
     def _house(self, master: _Shipment, rng: np.random.Generator) -> _Shipment:

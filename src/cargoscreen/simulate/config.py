@@ -51,6 +51,12 @@ class SimulationConfig(BaseModel):
     empty_share: float = Field(
         default=0.12, ge=0.0, le=0.6, description="Share of arriving containers that are empty (estimate)"
     )
+    transhipment_share: float = Field(
+        default=0.10,
+        ge=0.0,
+        le=0.9,
+        description="Share of consignees beyond Antwerp, whose boxes are transhipped to feeders (estimate)",
+    )
     front_company_rate: float = Field(
         default=0.015,
         ge=0.0,

@@ -29,12 +29,7 @@ _RELEASE = re.compile(r"([?+:'])")
 _PHASES = {"IMPORT": "3", "EXPORT": "2", "TRANSSHIPMENT": "6"}
 CODECO_CODES = {EquipmentEventType.GATED_IN: "34", EquipmentEventType.GATED_OUT: "36"}
 COARRI_CODES = {EquipmentEventType.DISCHARGED: "44", EquipmentEventType.LOADED: "46"}
-_REPORT_PLACES = {
-    EquipmentEventType.GATED_IN: "165",
-    EquipmentEventType.GATED_OUT: "165",
-    EquipmentEventType.DISCHARGED: "11",
-    EquipmentEventType.LOADED: "9",
-}
+_REPORT_PLACES = dict.fromkeys(CODECO_CODES, "165") | dict(zip(COARRI_CODES, ("11", "9"), strict=True))
 
 
 def segment(tag: str, *elements: Element) -> str:
@@ -93,9 +88,6 @@ def _loc(qualifier: str, un_locode: str | None) -> list[str]:
     return [] if un_locode is None else [segment("LOC", qualifier, (un_locode, "", "6"))]
 
 
-# --- interchange ------------------------------------------------------------------------------------
-
-
 def _message(reference: str, message_type: str, body: list[str], association: str = "") -> list[str]:
     unh = segment("UNH", reference, (message_type, "D", "95B", "UN", association))
     return [unh, *body, segment("UNT", str(len(body) + 2), reference)]
@@ -113,9 +105,6 @@ def _interchange(
     )
     lines = [UNA, unb, *body, segment("UNZ", str(len(messages)), reference)]
     return ("\n".join(lines) + "\n").encode("utf-8" if needs_utf8 else "latin-1")
-
-
-# --- CUSCAR -----------------------------------------------------------------------------------------
 
 
 def write_cuscar(manifest: Manifest, *, prepared: datetime | None = None) -> bytes:
@@ -175,11 +164,8 @@ def _consignment(number: int, consignment: Consignment) -> list[str]:
     for port in consignment.transhipment_ports:
         lines += _loc("13", port)
     lines += _loc("11", consignment.port_of_discharge)
-    for qualifier, party in (
-        ("CZ", consignment.consignor),
-        ("CN", consignment.consignee),
-        ("N1", consignment.notify),
-    ):
+    parties = {"CZ": consignment.consignor, "CN": consignment.consignee, "N1": consignment.notify}
+    for qualifier, party in parties.items():
         lines += _party(qualifier, party) if party is not None else []
     for item in consignment.goods_items:
         lines += _goods_item(item)
@@ -212,9 +198,6 @@ def _hs(item: GoodsItem) -> list[str]:
     if raw:
         return [segment("PCI", "24", wrap(raw, 35))]
     return [segment("PIA", "5", (code, "HS"))] if code else []
-
-
-# --- CODECO / COARRI --------------------------------------------------------------------------------
 
 
 def write_codeco(
@@ -277,27 +260,22 @@ def _by_message(
     messages: dict[str, list[EquipmentEvent]] = {}
     for event in events:
         if event.event_type not in codes or event.classifier != "ACT":
-            raise ValueError(
-                f"event {event.event_id}: {event.classifier} {event.event_type} cannot be written"
-            )
+            raise ValueError(f"{event.event_id}: {event.classifier} {event.event_type} is not expressible")
         if event.event_id.startswith(prefix):
             message_ref = event.event_id[len(prefix) :].split("/")[0]
+        elif event.event_type in automatic:
+            message_ref = automatic[event.event_type]
         else:
-            message_ref = automatic.setdefault(event.event_type, _free_reference(explicit, automatic))
+            message_ref = automatic[event.event_type] = _free_reference(explicit | set(automatic.values()))
         group = messages.setdefault(message_ref, [])
         if group and group[0].event_type != event.event_type:
-            raise ValueError(
-                f"message {message_ref} mixes {group[0].event_type} and {event.event_type} events"
-            )
+            raise ValueError(f"message {message_ref} mixes {group[0].event_type} and {event.event_type}")
         group.append(event)
     return messages
 
 
-def _free_reference(explicit: set[str], automatic: dict[EquipmentEventType, str]) -> str:
-    number = 1
-    while str(number) in explicit or str(number) in automatic.values():
-        number += 1
-    return str(number)
+def _free_reference(taken: set[str]) -> str:
+    return next(str(n) for n in range(1, len(taken) + 2) if str(n) not in taken)
 
 
 def _report_equipment(event: EquipmentEvent) -> list[str]:

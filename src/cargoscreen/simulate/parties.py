@@ -21,7 +21,7 @@ from cargoscreen.simulate.cargo import PROFILES
 from cargoscreen.simulate.config import SimulationConfig, Weighted, parse_weights
 
 #: Where consignees sit (estimate). Hinterland countries import via Antwerp; the others receive Antwerp
-#: transhipment by feeder, so their share sets the transhipment share of the traffic.
+#: transhipment by feeder, so their share (``transhipment_share``) sets the transhipment share of traffic.
 HINTERLAND = "BE:42 NL:18 DE:16 FR:13 LU:2 AT:2 CZ:3 IT:2 ES:2"
 ONWARD = "GB:30 IE:12 SE:12 FI:8 DK:6 PL:10 LT:5 PT:7 NO:5"
 ONWARD_PORTS = {
@@ -35,7 +35,6 @@ ONWARD_PORTS = {
     "PT": "PTLEI",
     "NO": "NOOSL",
 }
-TRANSHIPMENT_SHARE = 0.10  # estimate: share of consignees reached by feeder from Antwerp
 _REGULAR_CUM = {n: np.cumsum(w[:n]) / sum(w[:n]) for n, w in ((n, [0.7, 0.2, 0.1]) for n in (1, 2, 3))}
 SECTORS = ("fruit", "seafood", "coffee", "agri", "timber", "flowers", "food", "general")
 
@@ -85,14 +84,14 @@ class _Pool:
         return self.sampler.draw(rng)
 
 
-def _country_sampler() -> Weighted[str]:
+def _country_sampler(transhipment_share: float) -> Weighted[str]:
     home = parse_weights(HINTERLAND)
     onward = parse_weights(ONWARD)
     weights: dict[str, float] = defaultdict(float)
     for country, w in home.items():
-        weights[country] += w / sum(home.values()) * (1 - TRANSHIPMENT_SHARE)
+        weights[country] += w / sum(home.values()) * (1 - transhipment_share)
     for country, w in onward.items():
-        weights[country] += w / sum(onward.values()) * TRANSHIPMENT_SHARE
+        weights[country] += w / sum(onward.values()) * transhipment_share
     return Weighted(list(weights), list(weights.values()))
 
 
@@ -148,7 +147,7 @@ class PartyPopulation:
         per_sector: dict[str, float] = defaultdict(float)
         for (_, cargo), bills in lane_bills.items():
             per_sector[PROFILES[cargo].sector] += bills
-        countries = _country_sampler()
+        countries = _country_sampler(self._config.transhipment_share)
         for sector in SECTORS:
             bills = per_sector[sector]
             count = int(np.clip(round(1.5 * np.sqrt(bills)), 5, 1500))

@@ -1,95 +1,44 @@
-"""The floor the ingest benchmark compares against: equipment rows in one raw executemany, no checks.
+"""The floor the ingest benchmark compares against: the very rows an ingest stored, inserted raw.
 
-``manifests.add`` also looks up the message key, upserts the vessel call and parties, skips duplicates and
-writes seals, consignments, goods items and placements; the ratio of its time to this one is what the
-benchmark reports. The baseline commits placeholder vessel calls and messages: run it on a scratch database.
+:func:`table_rows` reads every row of every table from a database that an ingest filled;
+:func:`bulk_raw_insert` writes them into an empty database with one driver-level ``executemany`` per table,
+in dependency order, in one transaction: no parsing, no validation, no look-ups, no idempotency checks.
+The ratio of the ingest's time to this one is what the benchmark reports.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import select
 
-from cargoscreen.domain.records import Manifest
 from cargoscreen.store.database import Database
-from cargoscreen.store.repositories._sql import insert_returning_ids
-from cargoscreen.store.tables import MessageRow, VesselCallRow
+from cargoscreen.store.tables.base import Base
 
-#: (manifest index, ordinal, container_number, size_type, full_empty, movement, gross_kg, reefer)
-BaselineRow = tuple[int, int, str, str, str, str, float | None, bool]
-
-_BLANK_CALL: dict[str, object] = {
-    "vessel_name": "",
-    "carrier": "",
-    "previous_ports": "",
-    "eta": None,
-    "ata": None,
-}
-_BLANK_MESSAGE: dict[str, object] = {
-    "sender": "baseline",
-    "recipient": "",
-    "message_ref": "1",
-    "document_number": "",
-    "document_time": None,
-    "source_format": "baseline",
-    "raw_sha256": None,
-}
-_COLUMNS = (
-    "vessel_call_id, message_id, ordinal, container_number, size_type, full_empty, movement, gross_kg, reefer"
-)
+TableRows = list[tuple[str, list[str], list[tuple[Any, ...]]]]
 
 
-def baseline_rows(manifests: Sequence[Manifest]) -> list[BaselineRow]:
-    """The equipment of each manifest as plain tuples (computed outside the timed part)."""
-    return [
-        (
-            index,
-            ordinal,
-            e.container_number,
-            e.size_type,
-            str(e.full_empty),
-            str(e.movement),
-            e.gross_kg,
-            e.reefer,
-        )
-        for index, manifest in enumerate(manifests)
-        for ordinal, e in enumerate(manifest.equipment)
-    ]
+def table_rows(db: Database) -> TableRows:
+    """Every table's column names and rows, parents before children (read outside the timed part)."""
+    out: TableRows = []
+    with db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            columns = [c.name for c in table.columns]
+            rows = [tuple(row) for row in conn.execute(select(table)).all()]
+            out.append((table.name, columns, rows))
+    return out
 
 
-def bulk_raw_insert_baseline(db: Database, rows: Sequence[BaselineRow]) -> int:
-    """Insert the rows into ``equipment_on_call`` with one driver-level executemany; return how many.
-
-    Each manifest index gets one placeholder vessel call and message (a handful of statements), then every
-    equipment row goes in a single ``executemany`` in the same transaction, committed once.
-    """
+def bulk_raw_insert(db: Database, tables: TableRows) -> int:
+    """Insert the rows with one raw executemany per table, committed once; return how many rows."""
+    total = 0
     with db.engine.begin() as conn:
-        owners = _placeholders(conn, sorted({row[0] for row in rows}))
         marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO equipment_on_call ({_COLUMNS}) VALUES ({', '.join([marker] * 9)})"
-        params = [(*owners[row[0]], *row[1:]) for row in rows]
-        if params:
-            conn.exec_driver_sql(sql, params)
-    return len(params)
+        for name, columns, rows in tables:
+            if not rows or name == "alembic_version":
+                continue
+            sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+            conn.exec_driver_sql(sql, rows)
+            total += len(rows)
+    return total
 
-
-def _placeholders(conn: Connection, indexes: list[int]) -> dict[int, tuple[int, int]]:
-    """One placeholder vessel call and message per manifest index: (vessel_call_id, message_id)."""
-    token = secrets.token_hex(4)
-    voyages = [f"BL{token}{index:05d}" for index in indexes]
-    calls = [
-        {"imo_number": "0000000", "voyage_number": voyage, "port_of_call": "ZZBAS", **_BLANK_CALL}
-        for voyage in voyages
-    ]
-    call_ids = insert_returning_ids(conn, VesselCallRow, calls)
-    now = datetime.now(UTC)
-    messages = [
-        {"message_key": f"baseline/{voyage}", "interchange_ref": voyage, **_BLANK_MESSAGE}
-        | {"vessel_call_id": call_id, "ingested_at": now}
-        for voyage, call_id in zip(voyages, call_ids, strict=True)
-    ]
-    message_ids = insert_returning_ids(conn, MessageRow, messages)
-    return dict(zip(indexes, zip(call_ids, message_ids, strict=True), strict=True))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from store_samples import Samples
+from store_samples import Samples, UrlFactory
 
 from cargoscreen.domain.records import Consignment, Equipment, GoodsItem, GoodsPlacement, Manifest, Party
 from cargoscreen.store import Database
-from cargoscreen.store.baseline import baseline_rows, bulk_raw_insert_baseline
+from cargoscreen.store.baseline import bulk_raw_insert, table_rows
 
 HS_CODES = ("080390", "090111", "0803")
 
@@ -61,11 +61,21 @@ def test_many_manifests_in_bulk(db: Database, samples: Samples) -> None:
     assert dict(stats.top_hs_chapters) == {"08": 600, "09": 300}
 
 
-def test_raw_baseline_inserts_every_equipment_row(db: Database, samples: Samples) -> None:
-    day = port_day(samples, manifests=3, per_manifest=40)
-    assert bulk_raw_insert_baseline(db, baseline_rows(day)) == 120
-    with db.unit_of_work() as uow:
-        assert uow.stats().containers == 120
+def test_raw_baseline_inserts_the_very_rows_an_ingest_stored(
+    db: Database, samples: Samples, new_database_url: UrlFactory
+) -> None:
+    ingest(db, port_day(samples, manifests=3, per_manifest=40))
+    rows = table_rows(db)
+    scratch = Database(new_database_url())
+    scratch.upgrade()
+    try:
+        inserted = bulk_raw_insert(scratch, rows)
+        assert inserted == sum(len(r) for name, _, r in rows if name != "alembic_version") > 120
+        assert table_rows(scratch) == rows
+        with scratch.unit_of_work() as uow:
+            assert uow.stats().containers == 120
+    finally:
+        scratch.dispose()
 
 
 @pytest.mark.slow

@@ -50,7 +50,9 @@ def test_training_path_matches_scoring_path(declarations: pd.DataFrame) -> None:
     last_day = (declarations["Date"] == declarations["Date"].max()).to_numpy()
     training = kcs_features.past_features(declarations)[last_day].reset_index(drop=True)
     history = kcs_features.history_from(declarations[~last_day])
-    history = dataclasses.replace(history, hs6_log_unit_median=kcs_features.history_from(declarations).hs6_log_unit_median)
+    history = dataclasses.replace(
+        history, hs6_log_unit_median=kcs_features.history_from(declarations).hs6_log_unit_median
+    )
     scoring = kcs_features.features_from_history(declarations[last_day].reset_index(drop=True), history)
     pd.testing.assert_frame_equal(training, scoring, check_exact=False, rtol=1e-12)
 

@@ -41,7 +41,7 @@ def test_reads_rows_in_order_with_types(tmp_path: Path) -> None:
 def test_missing_column_is_named(tmp_path: Path) -> None:
     header = HEADER.replace(",Net Mass", "")
     rows = [",".join(row.split(",")[:18] + row.split(",")[19:]) for row in ROWS]
-    with pytest.raises(KcsFormatError, match="missing column.*'Net Mass'"):
+    with pytest.raises(KcsFormatError, match=r"missing column.*'Net Mass'"):
         read_kcs(write(tmp_path, [header, *rows]), require_labels=False)
 
 
@@ -88,3 +88,8 @@ def test_wrong_field_count_and_empty_files(tmp_path: Path) -> None:
         read_kcs(write(tmp_path, [HEADER]), require_labels=True)
     with pytest.raises(KcsFormatError, match="no such file"):
         read_kcs(tmp_path / "absent.csv", require_labels=True)
+
+
+def test_concatenated_files_with_a_repeated_header_read_as_one(tmp_path: Path) -> None:
+    path = write(tmp_path, [HEADER, ROWS[0], HEADER, ROWS[1], ROWS[2]])
+    assert len(read_kcs(path, require_labels=True).frame) == 3

@@ -41,7 +41,7 @@ def test_init_only_stores_parameters() -> None:
 
 @needs_kcs
 def test_learned_attributes_and_holdout_quality(fitted: tuple[RiskModel, pd.DataFrame, np.ndarray]) -> None:
-    model, features, labels = fitted
+    model, _, labels = fitted
     assert model.feature_names_ == list(kcs_features.FEATURE_NAMES)
     assert len(model.holdout_labels_) == int(len(labels) * model.holdout_fraction)
     assert roc_auc(model.holdout_labels_, model.holdout_scores_) > 0.7  # chance is 0.5; fit on the first 80 %
@@ -59,7 +59,9 @@ def test_probabilities_keep_the_boosters_ranking(fitted: tuple[RiskModel, pd.Dat
 
 
 @needs_kcs
-def test_explanations_are_the_largest_contributions(fitted: tuple[RiskModel, pd.DataFrame, np.ndarray]) -> None:
+def test_explanations_are_the_largest_contributions(
+    fitted: tuple[RiskModel, pd.DataFrame, np.ndarray],
+) -> None:
     model, features, _ = fitted
     rows = features.iloc[:3]
     explained = model.explain(rows, top=5)

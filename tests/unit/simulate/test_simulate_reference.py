@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -85,3 +87,14 @@ def test_eori_numbers_have_the_national_shape(country: str, pattern: str) -> Non
     assert number is not None
     assert re.match(pattern, number)
     assert names.eori("EC", np.random.default_rng(1)) is None
+
+
+def test_the_simulator_is_a_capability_free_of_frameworks_and_other_layers() -> None:
+    code = (
+        "import sys, cargoscreen.simulate\n"
+        "bad = ['sqlalchemy', 'typer', 'fastapi', 'cargoscreen.store', 'cargoscreen.cli', 'cargoscreen.api',"
+        " 'cargoscreen.settings', 'cargoscreen.ingest', 'cargoscreen.pipeline']\n"
+        "print(sorted(m for m in sys.modules if any(m == b or m.startswith(b + '.') for b in bad)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -95,6 +95,8 @@ def test_shares_of_reefers_empties_and_south_america_are_as_configured(week_port
     laden = [e for e in boxes if e.full_empty is FullEmpty.FULL]
     assert abs(sum(e.reefer for e in laden) / len(laden) - week_port.config.reefer_share) < 0.03
     assert abs(1 - len(laden) / len(boxes) - week_port.config.empty_share) < 0.03
+    transhipped = sum(e.movement is TradeMovement.TRANSHIPMENT for e in laden) / len(laden)
+    assert abs(transhipped - week_port.config.transhipment_share) < 0.04
     origin = {}
     for manifest in week_port.manifests:
         for consignment in manifest.consignments:
@@ -116,16 +118,17 @@ def test_laden_boxes_have_goods_and_empties_have_none(small_port: SimulatedPort)
 
 
 def test_banana_and_coffee_loads_are_realistic(week_port: SimulatedPort) -> None:
-    bananas, coffee = [], []
+    bananas: list[int] = []
+    coffee: list[int] = []
     for manifest in week_port.manifests:
         sizes = {e.container_number: e.size_type for e in manifest.equipment}
         for consignment in manifest.consignments:
             for item in consignment.goods_items:
                 for placement in item.placements:
                     if item.hs_code == "080390" and sizes[placement.container_number] == "45R1":
-                        bananas.append(placement.packages)
+                        bananas.append(placement.packages or 0)
                     if item.hs_code == "090111" and sizes[placement.container_number] == "22G1":
-                        coffee.append(placement.packages)
+                        coffee.append(placement.packages or 0)
     assert bananas and all(1_040 <= n <= 1_200 for n in bananas)
     assert coffee and all(270 <= n <= 320 for n in coffee)
 

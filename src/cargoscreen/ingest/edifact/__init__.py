@@ -25,9 +25,6 @@ __all__ = ["SUPPORTED_MESSAGES", "parse_edifact"]
 
 Reader = Callable[[Message, Context], ParseResult]
 SUPPORTED_MESSAGES: dict[str, Reader] = {"CUSCAR": read_cuscar, "CODECO": read_codeco, "COARRI": read_coarri}
-_pause_lock = threading.Lock()
-_pausing = 0
-_was_enabled = [True]
 
 
 def parse_edifact(data: bytes, *, source_name: str, engine: Engine = "fast") -> ParseResult:
@@ -58,27 +55,37 @@ def _parse(data: bytes, source_name: str, engine: Engine) -> ParseResult:
     return result
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while parsing (re-entrant, thread-safe).
+class _CollectorPause:
+    """Pause the cyclic garbage collector while parsing (re-entrant and thread-safe).
 
     A big interchange creates ~10^6 long-lived records; with the collector on, CPython re-scans them in
-    repeated full collections and parsing takes 2–3× longer. Parsing creates no reference cycles, so
-    nothing is lost: reference counting frees temporaries as usual and the collector resumes afterwards.
+    repeated full collections and parsing takes 2–3× longer. Reference counting still frees the
+    temporaries (the records and group trees hold no cycles); the collector resumes, if it was on, when the
+    last parse running in the process ends.
     """
-    global _pausing
-    with _pause_lock:
-        if _pausing == 0:
-            _was_enabled[0] = gc.isenabled()
-            gc.disable()
-        _pausing += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pausing -= 1
-            if _pausing == 0 and _was_enabled[0]:
-                gc.enable()
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._was_enabled:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
 
 
 def _context(interchange: Interchange, message: Message, source_name: str) -> Context:

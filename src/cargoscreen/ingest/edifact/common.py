@@ -1,9 +1,11 @@
-"""What every message reader shares: the record error and its locator, value readers, identifier checks.
+"""What every message reader shares: the record error and its locator, value readers, record building.
 
 Readers raise :class:`RecordError` (segment, element, reason) while mapping one record; the loop that owns
 the record turns it into a :class:`~cargoscreen.domain.quarantine.Rejection` whose locator reads
 ``message <ref>, segment <n> (<TAG>), line <l>, element <e>``. Elements count from 1 after the tag;
-``<e>.<c>`` names component ``c`` of a composite (``element 2.1``).
+``<e>.<c>`` names component ``c`` of a composite (``element 2.1``); element 0 means the segment as a whole.
+Identifiers (container numbers, UN/LOCODEs, IMO and HS codes) are validated once, by the domain records;
+:func:`build` turns a record's validation error back into the segment and element the value came from.
 """
 
 from __future__ import annotations
@@ -118,7 +120,8 @@ def gross_kg(segments: Iterable[Segment]) -> float | None:
             value = decimal(mea, 3, 2)
             if value is None:
                 raise RecordError(mea, at(3, 2), "gross weight without a value")
-            return value * _UNITS_KG[unit]
+            factor = _UNITS_KG[unit]
+            return value if factor == 1.0 else round(value * factor, 6)
     return None
 
 
@@ -154,6 +157,11 @@ def hs_text(value: str) -> str:
     """An HS code as the record wants it: no dots or spaces, national digits past the sixth dropped."""
     compact = re.sub(r"[\s.]", "", value)
     return compact[:6] if compact.isdigit() else compact
+
+
+def container_text(value: str) -> str:
+    """A container number in its compact form (spaces, dashes, slashes removed; upper case)."""
+    return re.sub(r"[\s\-/]", "", value).upper()
 
 
 def locode_text(seg: Segment | None) -> str | None:

@@ -1,15 +1,15 @@
 """CUSCAR (customs cargo report) → :class:`Manifest`, with rejections.
 
-Groups read (see :data:`CUSCAR`): header (BGM document number, ``DTM+137`` document time, ``NAD+CA/MS``),
-the ``TDT+20`` vessel group (voyage element 2, carrier C040 element 5, IMO C222 element 8.1, vessel name
-8.4; ``LOC+60`` port of call, ``LOC+94`` previous calls, ``DTM+132`` ETA, ``DTM+178`` ATA — also accepted
-at header level), ``EQD`` groups (``MEA``, ``SEL``) and ``CNI`` groups (see :mod:`.consignment`). Only
-``EQD+CN`` (containers) is read; other equipment is skipped.
+Groups (see :data:`CUSCAR`): the header and ``TDT+20`` vessel group (see :mod:`.vessel`), ``EQD`` groups
+with ``MEA`` and ``SEL`` (here), ``CNI`` consignment groups with ``NAD`` and ``GID`` groups (see
+:mod:`.consignment`, :mod:`.goods`). Only ``EQD+CN`` (containers) is read; other equipment is skipped.
+Equipment: ``EQD+CN+<number>+<size-type>:102:5++<3 import|2 export|6 tranship>+<5 full|4 empty>``
+(movement defaults to import, status to full), ``MEA+AAE+G+KGM:<kg>`` gross weight, ``SEL`` seals.
 
 Rejection scopes, all-or-nothing:
 
-* ``message``: UNT count/reference wrong, directory outside D95B–D21A, a segment out of place, or the
-  vessel call (TDT group, LOC+60, times) invalid → nothing of the message is kept.
+* ``message``: UNT count/reference wrong, directory outside D95B–D21A, a known segment out of place, or
+  the header or vessel call (TDT group, LOC+60/94, times, IMO) invalid → nothing of the message is kept.
 * ``equipment``: an invalid EQD group (check digit, seal issuer, codes, weight) drops that container; a
   second EQD of the same container is dropped.
 * ``consignment``: an invalid CNI group (ports, parties, goods, HS code) drops the consignment with its
@@ -20,13 +20,12 @@ Rejection scopes, all-or-nothing:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from cargoscreen.domain.batch import ParseResult
 from cargoscreen.domain.quarantine import Rejection
-from cargoscreen.domain.records import Consignment, Equipment, FullEmpty, Manifest, TradeMovement, VesselCall
+from cargoscreen.domain.records import Consignment, Equipment, FullEmpty, TradeMovement
 from cargoscreen.ingest.edifact.common import (
     Context,
     RecordError,
@@ -34,16 +33,15 @@ from cargoscreen.ingest.edifact.common import (
     build,
     check_directory,
     check_trailer,
-    first_time,
+    container_text,
     gross_kg,
-    imo_text,
-    locode_text,
     seal,
 )
 from cargoscreen.ingest.edifact.consignment import bill_of_lading, consignment
 from cargoscreen.ingest.edifact.groups import Group, GroupSpec, walk
 from cargoscreen.ingest.edifact.interchange import Message
 from cargoscreen.ingest.edifact.syntax import Segment
+from cargoscreen.ingest.edifact.vessel import manifest_header, vessel_call
 
 _NAD = GroupSpec("NAD", {"CTA", "COM", "RFF"})
 _GID = GroupSpec(
@@ -81,76 +79,17 @@ def read_cuscar(message: Message, context: Context) -> ParseResult:
         check_trailer(segments)
         check_directory(segments[0])
         tree = walk(segments, CUSCAR)
-        vessel_call = _vessel_call(tree)
-        document_time = first_time(tree.segments, "137")
+        vessel = vessel_call(tree)
+        header = manifest_header(tree, context, vessel)
     except RecordError as error:
         result.rejections.append(context.reject("message", error, message.raw()))
         return result
     containers = _read_equipment(tree, message, context, result.rejections)
     consignments, used = _read_consignments(tree, message, context, containers, result.rejections)
     equipment = _drop_unused(containers, used, message, context, result.rejections)
-    bgm = tree.first("BGM")
-    fields = {"sender": context.sender, "recipient": context.recipient, "document_time": document_time}
-    result.manifests.append(
-        Manifest(
-            interchange_ref=context.interchange_ref,
-            message_ref=context.message_ref,
-            document_number=bgm.value(2, 1).strip() if bgm else "",
-            source_format="cuscar",
-            vessel_call=vessel_call,
-            equipment=equipment,
-            consignments=consignments,
-            **fields,
-        )
-    )
+    manifest = header.model_copy(update={"equipment": equipment, "consignments": consignments})
+    result.manifests.append(manifest)
     return result
-
-
-def _vessel_call(tree: Group) -> VesselCall:
-    vessels = tree.groups("TDT", "20")
-    if not vessels:
-        raise RecordError(tree.head, at(0), "no TDT+20 (main carriage, vessel) group")
-    group = vessels[0]
-    tdt = group.head
-    segments = [*group.segments, *tree.segments]
-    voyage = tdt.value(2).strip() or _reference(segments, "VON")
-    if not voyage:
-        raise RecordError(tdt, at(2), "no voyage number (TDT element 2 or RFF+VON)")
-    port = next((seg for seg in segments if seg.tag == "LOC" and seg.value(1) == "60"), None)
-    if port is None:
-        raise RecordError(tdt, at(0), "no LOC+60 port of call in the vessel group")
-    previous = [seg for seg in segments if seg.tag == "LOC" and seg.value(1) == "94"]
-    where = {"voyage_number": (tdt, at(2)), "vessel_name": (tdt, at(8, 4)), "imo_number": (tdt, at(8, 1))}
-    where |= {"port_of_call": (port, at(2, 1))} | {
-        f"previous_ports.{i}": (s, at(2, 1)) for i, s in enumerate(previous)
-    }
-    return build(
-        VesselCall,
-        where,
-        (tdt, at(1)),
-        imo_number=imo_text(tdt, 8, 1),
-        vessel_name=tdt.value(8, 4).strip(),
-        voyage_number=voyage,
-        carrier=_carrier(tdt, tree),
-        port_of_call=locode_text(port),
-        eta=first_time(segments, "132"),
-        ata=first_time(segments, "178"),
-        previous_ports=tuple(locode_text(seg) for seg in previous),
-    )
-
-
-def _reference(segments: list[Segment], qualifier: str) -> str:
-    return next(
-        (seg.value(1, 2).strip() for seg in segments if seg.tag == "RFF" and seg.value(1) == qualifier), ""
-    )
-
-
-def _carrier(tdt: Segment, tree: Group) -> str:
-    carrier = tdt.value(5, 1).strip() or tdt.value(5, 4).strip()
-    for qualifier in ("CA", "MS"):
-        for nad_group in tree.groups("NAD", qualifier):
-            carrier = carrier or nad_group.head.value(2, 1).strip() or nad_group.head.value(4, 1).strip()
-    return carrier
 
 
 def equipment_of(group: Group) -> Equipment:
@@ -182,10 +121,6 @@ def _code(seg: Segment, element: int, codes: dict[str, _Code], default: _Code) -
     return codes[value]
 
 
-def _compact(number: str) -> str:
-    return re.sub(r"[\s\-/]", "", number).upper()
-
-
 def _read_equipment(tree: Group, message: Message, context: Context, out: list[Rejection]) -> _Containers:
     containers = _Containers()
     for group in tree.groups("EQD", "CN"):
@@ -196,7 +131,7 @@ def _read_equipment(tree: Group, message: Message, context: Context, out: list[R
                 raise RecordError(eqd, at(2), f"container {equipment.container_number} declared twice")
         except RecordError as error:
             out.append(context.reject("equipment", error, message.raw(eqd, group.last())))
-            containers.refused.setdefault(_compact(eqd.value(2))[:10], eqd)
+            containers.refused.setdefault(container_text(eqd.value(2))[:10], eqd)
             continue
         containers.kept[equipment.container_number] = (equipment, group)
     return containers
@@ -217,7 +152,7 @@ def _read_consignments(
         except RecordError as error:
             out.append(context.reject("consignment", error, message.raw(group.head, group.last())))
             for sgp in (s for gid in group.groups("GID") for s in gid.all("SGP")):
-                used.setdefault(_compact(sgp.value(1)), []).append(bill_of_lading(group) or "?")
+                used.setdefault(container_text(sgp.value(1)), []).append(bill_of_lading(group) or "?")
             continue
         kept[record.bill_of_lading] = record
         for number in placements:

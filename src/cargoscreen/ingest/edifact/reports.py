@@ -32,6 +32,7 @@ from cargoscreen.ingest.edifact.common import (
     build,
     check_directory,
     check_trailer,
+    container_text,
     gross_kg,
     locode_text,
     seal,
@@ -127,7 +128,7 @@ def _event(
     seen: dict[str, int],
 ) -> EquipmentEvent:
     eqd = group.head
-    number = eqd.value(2).strip()
+    number = container_text(eqd.value(2))
     when = next((seg for seg in group.segments if seg.tag == "DTM" and seg.value(1, 1) in _EVENT_TIMES), None)
     if when is None:
         raise RecordError(eqd, at(0), "no DTM+7 or DTM+203 (actual time) in the EQD group")
@@ -153,10 +154,12 @@ def _event(
         reference=_reference(group),
         raw=raw,
     )
-    seen[event.container_number] = seen.get(event.container_number, 0) + 1
-    if seen[event.container_number] > 1:
-        return event.model_copy(update={"event_id": f"{event.event_id}/{seen[event.container_number]}"})
-    return event
+    seen[number] = seen.get(number, 0) + 1
+    return (
+        event.model_copy(update={"event_id": f"{event.event_id}/{seen[number]}"})
+        if seen[number] > 1
+        else event
+    )
 
 
 def _place(segments: Iterable[Segment], qualifiers: tuple[str, ...]) -> Segment | None:

@@ -10,8 +10,9 @@
 * Segment boundaries are found by one regular expression (release character aware). Splitting a segment
   into elements and components is plain ``str.split`` when it holds no release character; segments with a
   release character are tokenised by pydifact's :class:`~pydifact.tokenizer.Tokenizer`.
-  ``engine="pydifact"`` tokenises the whole interchange with pydifact instead (same result, ~20× slower;
-  kept as the reference the fast path is tested against).
+  ``engine="pydifact"`` tokenises the whole interchange with pydifact instead: same result, about 7×
+  slower (17.7 s against 2.6 s for the 33 000-container day); kept as the reference the fast path is
+  tested against.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ class Text:
 
 def syntax_identifier(data: bytes) -> str:
     """Read the syntax identifier (``UNOC``) of the UNB segment from the raw bytes."""
-    head = data[:600].decode("latin-1")
+    head = data[:2000].decode("latin-1").lstrip().replace("\r", "").replace("\n", "")
     comp, sep = (head[3], head[4]) if head.startswith("UNA") and len(head) >= 9 else (":", "+")
     match = re.search(rf"UNB{re.escape(sep)}([A-Z0-9]+)(?:{re.escape(comp)}|{re.escape(sep)})", head)
     if match is None:

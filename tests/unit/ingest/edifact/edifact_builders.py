@@ -123,7 +123,9 @@ def full_manifest(message_ref: str = "MSG1") -> Manifest:
         port_of_loading="COCTG",
         goods_items=(GoodsItem(item_number=1, description="EMPTY RETURN"),),
     )
-    seals = tuple(Seal(seal_number=f"{source.value}000{i}", source=source) for i, source in enumerate(SealSource))
+    seals = tuple(
+        Seal(seal_number=f"{source.value}000{i}", source=source) for i, source in enumerate(SealSource)
+    )
     equipment = (
         Equipment(container_number="MSCU1234566", size_type="45R1", gross_kg=24810.0, seals=seals),
         Equipment(

@@ -6,7 +6,15 @@ Every case starts from the shared synthetic CUSCAR/CODECO sample, where message 
 from __future__ import annotations
 
 import pytest
-from edifact_builders import CODECO_SAMPLE, cuscar_body, interchange, message, only_rejection, parse, sample_text
+from edifact_builders import (
+    CODECO_SAMPLE,
+    cuscar_body,
+    interchange,
+    message,
+    only_rejection,
+    parse,
+    sample_text,
+)
 
 from cargoscreen.domain.errors import ParseError
 
@@ -51,7 +59,9 @@ def test_unknown_locode_drops_the_consignment_and_the_container_only_it_uses() -
     consignment = next(r for r in result.rejections if r.scope == "consignment")
     assert consignment.locator == "message 1, segment 34 (LOC), line 36, element 2.1"
     assert "AQZZZ" in consignment.reason and "port list" in consignment.reason
-    assert consignment.raw.startswith("CNI+2+TGHUBL0000002'") and consignment.raw.endswith("PCI+24+HS CODE 090111'")
+    assert consignment.raw.startswith("CNI+2+TGHUBL0000002'") and consignment.raw.endswith(
+        "PCI+24+HS CODE 090111'"
+    )
     dropped = next(r for r in result.rejections if r.scope == "equipment")
     assert dropped.locator == "message 1, segment 14 (EQD), line 16, element 2"
     assert "only goods of rejected consignment(s) TGHUBL0000002" in dropped.reason
@@ -60,8 +70,18 @@ def test_unknown_locode_drops_the_consignment_and_the_container_only_it_uses() -
 @pytest.mark.parametrize(
     ("old", "new", "locator", "reason"),
     [
-        ("PCI+24+HS CODE 080390", "PCI+24+HS CODE 08O390", "segment 31 (PCI), line 33, element 2", "2, 4 or 6"),
-        ("PCI+24+HS CODE 080390", "PCI+24+HS CODE 0803.99", "segment 31 (PCI), line 33, element 2", "HS 2022"),
+        (
+            "PCI+24+HS CODE 080390",
+            "PCI+24+HS CODE 08O390",
+            "segment 31 (PCI), line 33, element 2",
+            "2, 4 or 6",
+        ),
+        (
+            "PCI+24+HS CODE 080390",
+            "PCI+24+HS CODE 0803.99",
+            "segment 31 (PCI), line 33, element 2",
+            "HS 2022",
+        ),
         ("PCI+24+HS CODE 080390", "PIA+5+0803X:HS", "segment 31 (PIA), line 33, element 2.1", "2, 4 or 6"),
     ],
 )
@@ -78,18 +98,55 @@ def test_malformed_hs_rejects_the_consignment(old: str, new: str, locator: str, 
 @pytest.mark.parametrize(
     ("old", "new", "scope", "locator", "reason"),
     [
-        ("SEL+EQ12345678+CA", "SEL+EQ12345678+XX", "equipment", "segment 16 (SEL), line 18, element 2.1", "issuer"),
-        ("EQD+CN+TGHU9876542+22G1:102:5++3+5", "EQD+CN+TGHU9876542+22G1:102:5++9+5", "equipment",
-         "segment 14 (EQD), line 16, element 5", "'9'"),
-        ("MEA+AAE+G+KGM:18320'", "MEA+AAE+G+KGM:18.3.2'", "equipment", "segment 15 (MEA), line 17, element 3.2",
-         "decimal"),
-        ("CNI+2+TGHUBL0000002'\nRFF+BM:TGHUBL0000002'", "CNI+2'\nRFF+XX:Y'", "consignment",
-         "segment 32 (CNI), line 34, element 2", "without a bill of lading"),
-        ("SGP+TGHU9876542+20", "SGP+CSQU3054383+20", "consignment", "segment 41 (SGP), line 43, element 1",
-         "not declared by an EQD"),
-        ("GID+1+20:PK", "GID+1+2O:PK", "consignment", "segment 38 (GID), line 40, element 2.1", "whole number"),
-        ("NAD+CN++EXAMPLE TRADING BV:KADE 2:ROTTERDAM++3011+NL", "NAD+CN++EXAMPLE TRADING BV++3011+NLD",
-         "consignment", "segment 37 (NAD), line 39, element 6", "country"),
+        (
+            "SEL+EQ12345678+CA",
+            "SEL+EQ12345678+XX",
+            "equipment",
+            "segment 16 (SEL), line 18, element 2.1",
+            "issuer",
+        ),
+        (
+            "EQD+CN+TGHU9876542+22G1:102:5++3+5",
+            "EQD+CN+TGHU9876542+22G1:102:5++9+5",
+            "equipment",
+            "segment 14 (EQD), line 16, element 5",
+            "'9'",
+        ),
+        (
+            "MEA+AAE+G+KGM:18320'",
+            "MEA+AAE+G+KGM:18.3.2'",
+            "equipment",
+            "segment 15 (MEA), line 17, element 3.2",
+            "decimal",
+        ),
+        (
+            "CNI+2+TGHUBL0000002'\nRFF+BM:TGHUBL0000002'",
+            "CNI+2'\nRFF+XX:Y'",
+            "consignment",
+            "segment 32 (CNI), line 34, element 2",
+            "without a bill of lading",
+        ),
+        (
+            "SGP+TGHU9876542+20",
+            "SGP+CSQU3054383+20",
+            "consignment",
+            "segment 41 (SGP), line 43, element 1",
+            "not declared by an EQD",
+        ),
+        (
+            "GID+1+20:PK",
+            "GID+1+2O:PK",
+            "consignment",
+            "segment 38 (GID), line 40, element 2.1",
+            "whole number",
+        ),
+        (
+            "NAD+CN++EXAMPLE TRADING BV:KADE 2:ROTTERDAM++3011+NL",
+            "NAD+CN++EXAMPLE TRADING BV++3011+NLD",
+            "consignment",
+            "segment 37 (NAD), line 39, element 6",
+            "country",
+        ),
     ],
 )
 def test_record_rejections_name_segment_line_and_element(
@@ -109,7 +166,9 @@ def test_bill_of_lading_from_cni_when_rff_bm_is_missing() -> None:
 
 
 def test_invalid_eori_rejects_the_consignment_at_the_rff() -> None:
-    text = _cuscar("NAD+CN++EXAMPLE TRADING BV:KADE 2:ROTTERDAM++3011+NL'", "NAD+CN+++EXAMPLE TRADING BV'\nRFF+AHP:1X'")
+    text = _cuscar(
+        "NAD+CN++EXAMPLE TRADING BV:KADE 2:ROTTERDAM++3011+NL'", "NAD+CN+++EXAMPLE TRADING BV'\nRFF+AHP:1X'"
+    )
     text = text.replace("UNT+43+1", "UNT+44+1")
     result = parse(text)
     assert only_rejection(result, "consignment") == "message 1, segment 38 (RFF), line 40, element 1.2"
@@ -118,7 +177,9 @@ def test_invalid_eori_rejects_the_consignment_at_the_rff() -> None:
 def test_valid_eori_is_read_from_rff_ahp_or_abo() -> None:
     for qualifier in ("AHP", "ABO"):
         new = f"NAD+CN+++EXAMPLE TRADING BV+KADE 2+ROTTERDAM++3011+NL'\nRFF+{qualifier}:NL123456789'"
-        text = _cuscar("NAD+CN++EXAMPLE TRADING BV:KADE 2:ROTTERDAM++3011+NL'", new).replace("UNT+43+1", "UNT+44+1")
+        text = _cuscar("NAD+CN++EXAMPLE TRADING BV:KADE 2:ROTTERDAM++3011+NL'", new).replace(
+            "UNT+43+1", "UNT+44+1"
+        )
         (manifest,) = parse(text).manifests
         consignee = manifest.consignments[1].consignee
         assert consignee is not None and (consignee.eori, consignee.street, consignee.city) == (
@@ -138,7 +199,12 @@ def test_valid_eori_is_read_from_rff_ahp_or_abo() -> None:
         ("UNT+43+1", "UNT+43+2", "segment 43 (UNT), line 45, element 2", "UNT reference"),
         ("9321483:146", "9321484:146", "segment 6 (TDT), line 8, element 8.1", "IMO"),
         ("LOC+60+BEANR", "LOC+60+AQZZZ", "segment 7 (LOC), line 9, element 2.1", "AQZZZ"),
-        ("DTM+132:202603141200:203", "DTM+132:202613141200:203", "segment 8 (DTM), line 10, element 1.2", "month"),
+        (
+            "DTM+132:202603141200:203",
+            "DTM+132:202613141200:203",
+            "segment 8 (DTM), line 10, element 1.2",
+            "month",
+        ),
         ("CUSCAR:D:95B:UN", "CUSCAR:D:93A:UN", "segment 1 (UNH), line 3, element 2.3", "D93A"),
         ("TDT+20+123E", "TDT+1+123E", "segment 1 (UNH), line 3, element 0", "TDT+20"),
         ("GIS+23'", "GID+23'", "segment 9 (GID), line 11, element 0", "not expected here"),
@@ -162,7 +228,9 @@ def test_unsupported_message_type_is_rejected_and_the_others_are_read() -> None:
 
 def test_codeco_event_rejections() -> None:
     text = sample_text(CODECO_SAMPLE)
-    bad = text.replace("DTM+7:202603141455:203", "DTM+137:202603141455:203").replace("LOC+165+BEANR", "LOC+165+AQZZZ")
+    bad = text.replace("DTM+7:202603141455:203", "DTM+137:202603141455:203").replace(
+        "LOC+165+BEANR", "LOC+165+AQZZZ"
+    )
     result = parse(bad)
     assert result.events == []
     assert only_rejection(result, "event") == "message 4711, segment 5 (EQD), line 7, element 0"

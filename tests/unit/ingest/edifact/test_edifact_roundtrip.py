@@ -27,13 +27,19 @@ def _variant(name: str) -> Manifest:
     if name == "minimal":
         return manifest.model_copy(update={"equipment": (), "consignments": (), "document_time": None})
     if name == "no-optional-vessel-fields":
-        call = manifest.vessel_call.model_copy(update={"eta": None, "ata": None, "carrier": "", "vessel_name": ""})
+        call = manifest.vessel_call.model_copy(
+            update={"eta": None, "ata": None, "carrier": "", "vessel_name": ""}
+        )
         return manifest.model_copy(update={"vessel_call": call})
     if name == "escapes-everywhere":
         party = Party(name="A+B:C'D?E ÀÉÎÕÜ ß", street="?:+'", city="SÃO PAULO", country="BR")
-        item = GoodsItem(item_number=7, hs_code="0901", hs_raw="0901", description="? + : ' ?? ++", packages=0)
+        item = GoodsItem(
+            item_number=7, hs_code="0901", hs_raw="0901", description="? + : ' ?? ++", packages=0
+        )
         odd = Consignment(bill_of_lading="BL+:'?1", consignor=party, consignee=party, goods_items=(item,))
-        return manifest.model_copy(update={"consignments": (*manifest.consignments, odd), "document_number": "D+1"})
+        return manifest.model_copy(
+            update={"consignments": (*manifest.consignments, odd), "document_number": "D+1"}
+        )
     if name == "utf8-names":
         party = Party(name="ŁÓDŹ FRUIT SP. Z O.O.", street="ULICA 1", city="ŁÓDŹ", country="PL")
         return manifest.model_copy(update={"consignments": (first.model_copy(update={"consignee": party}),)})
@@ -43,11 +49,20 @@ def _variant(name: str) -> Manifest:
             GoodsItem(item_number=n, hs_code="080390", hs_raw="080390", packages=10, placements=(placement,))
             for n in range(1, 12)
         )
-        return manifest.model_copy(update={"consignments": (first.model_copy(update={"goods_items": items}),)})
+        return manifest.model_copy(
+            update={"consignments": (first.model_copy(update={"goods_items": items}),)}
+        )
     raise AssertionError(name)
 
 
-VARIANTS = ["full", "minimal", "no-optional-vessel-fields", "escapes-everywhere", "utf8-names", "many-goods-items"]
+VARIANTS = [
+    "full",
+    "minimal",
+    "no-optional-vessel-fields",
+    "escapes-everywhere",
+    "utf8-names",
+    "many-goods-items",
+]
 
 
 @pytest.mark.parametrize("name", VARIANTS)
@@ -79,7 +94,10 @@ def test_writer_declares_unoc_for_latin1_and_unow_beyond() -> None:
 
 def test_writer_counts_segments_in_unt() -> None:
     lines = write_cuscar(full_manifest()).decode("latin-1").splitlines()
-    unh, unt = lines.index("UNH+MSG1+CUSCAR:D:95B:UN'"), next(i for i, x in enumerate(lines) if x.startswith("UNT"))
+    unh, unt = (
+        lines.index("UNH+MSG1+CUSCAR:D:95B:UN'"),
+        next(i for i, x in enumerate(lines) if x.startswith("UNT")),
+    )
     assert lines[unt] == f"UNT+{unt - unh + 1}+MSG1'"
 
 
@@ -151,13 +169,22 @@ def test_codeco_round_trip() -> None:
 
 def test_coarri_round_trip_with_vessel() -> None:
     events = [
-        event("MSCU1234566", "DISCHARGED", "coarri", un_locode="BEANR", facility_code="K1742", transport_phase="IMPORT"),
+        event(
+            "MSCU1234566",
+            "DISCHARGED",
+            "coarri",
+            un_locode="BEANR",
+            facility_code="K1742",
+            transport_phase="IMPORT",
+        ),
         event("TGHU9876542", "LOADED", "coarri", un_locode="BEANR").model_copy(
             update={"event_id": "TERM1/77/M2/TGHU9876542"}
         ),
     ]
     data = write_coarri(events, "TERM1", "77", vessel=full_manifest().vessel_call)
-    assert b"BGM+44+M1+9'" in data and b"BGM+46+M2+9'" in data and b"LOC+11+BEANR:139:6+K1742:TER:ZZZ'" in data
+    assert (
+        b"BGM+44+M1+9'" in data and b"BGM+46+M2+9'" in data and b"LOC+11+BEANR:139:6+K1742:TER:ZZZ'" in data
+    )
     result = parse(data)
     assert result.rejections == []
     assert _without_raw(result.events) == events

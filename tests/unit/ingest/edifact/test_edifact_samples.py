@@ -32,7 +32,11 @@ def test_cuscar_sample_equipment_and_seals() -> None:
     (manifest,) = parse(CUSCAR_SAMPLE.read_bytes()).manifests
     first, second = manifest.equipment
     assert (first.container_number, first.size_type) == ("MSCU1234566", "45G1")
-    assert (first.movement, first.full_empty, first.gross_kg) == (TradeMovement.IMPORT, FullEmpty.FULL, 24810.0)
+    assert (first.movement, first.full_empty, first.gross_kg) == (
+        TradeMovement.IMPORT,
+        FullEmpty.FULL,
+        24810.0,
+    )
     assert first.seals == (
         Seal(seal_number="SH7781234", source=SealSource.SHIPPER),
         Seal(seal_number="CA0099881", source=SealSource.CARRIER),
@@ -46,10 +50,18 @@ def test_cuscar_sample_bananas_consignment() -> None:
     (manifest,) = parse(CUSCAR_SAMPLE.read_bytes()).manifests
     bananas = manifest.consignments[0]
     assert bananas.bill_of_lading == "MSCUBL0000001"
-    assert (bananas.place_of_origin, bananas.port_of_loading, bananas.port_of_discharge) == ("ECGYE", "ECGYE", "BEANR")
+    assert (bananas.place_of_origin, bananas.port_of_loading, bananas.port_of_discharge) == (
+        "ECGYE",
+        "ECGYE",
+        "BEANR",
+    )
     assert bananas.transhipment_ports == ()
     assert bananas.consignor == Party(
-        name="BANANERA EJEMPLO S.A.", street="AV 9 DE OCTUBRE 100", city="GUAYAQUIL", postcode="090101", country="EC"
+        name="BANANERA EJEMPLO S.A.",
+        street="AV 9 DE OCTUBRE 100",
+        city="GUAYAQUIL",
+        postcode="090101",
+        country="EC",
     )
     importer = Party(
         name="EXAMPLE FRUIT IMPORT NV", street="HAVENLAAN 1", city="ANTWERPEN", postcode="2000", country="BE"
@@ -57,7 +69,12 @@ def test_cuscar_sample_bananas_consignment() -> None:
     assert bananas.consignee == importer and bananas.notify == importer
     (item,) = bananas.goods_items
     assert (item.item_number, item.hs_code, item.hs_raw) == (1, "080390", "HS CODE 080390")
-    assert (item.description, item.packages, item.package_type, item.gross_kg) == ("FRESH BANANAS", 1400, "BX", 24810.0)
+    assert (item.description, item.packages, item.package_type, item.gross_kg) == (
+        "FRESH BANANAS",
+        1400,
+        "BX",
+        24810.0,
+    )
     assert [(p.container_number, p.packages) for p in item.placements] == [("MSCU1234566", 1400)]
     assert bananas.container_numbers == ("MSCU1234566",)
 
@@ -66,8 +83,14 @@ def test_cuscar_sample_coffee_consignment() -> None:
     (manifest,) = parse(CUSCAR_SAMPLE.read_bytes()).manifests
     coffee = manifest.consignments[1]
     assert coffee.bill_of_lading == "TGHUBL0000002"
-    assert (coffee.place_of_origin, coffee.port_of_loading, coffee.port_of_discharge) == (None, "COCTG", "BEANR")
-    assert coffee.consignor == Party(name="EXPORTADORA EJEMPLO SAS", street="CALLE 1", city="CARTAGENA", country="CO")
+    assert (coffee.place_of_origin, coffee.port_of_loading, coffee.port_of_discharge) == (
+        None,
+        "COCTG",
+        "BEANR",
+    )
+    assert coffee.consignor == Party(
+        name="EXPORTADORA EJEMPLO SAS", street="CALLE 1", city="CARTAGENA", country="CO"
+    )
     assert coffee.consignee is not None and coffee.consignee.name == "EXAMPLE TRADING BV"
     assert (coffee.consignee.postcode, coffee.consignee.country) == ("3011", "NL")
     assert coffee.notify is None
@@ -88,7 +111,11 @@ def test_codeco_sample_gate_in_event() -> None:
         "ACT",
     )
     assert event.event_time == datetime(2026, 3, 14, 14, 55, tzinfo=UTC)
-    assert (event.container_number, event.size_type, event.full_empty) == ("MSCU1234566", "45G1", FullEmpty.FULL)
+    assert (event.container_number, event.size_type, event.full_empty) == (
+        "MSCU1234566",
+        "45G1",
+        FullEmpty.FULL,
+    )
     assert (event.un_locode, event.facility_code, event.transport_phase) == ("BEANR", "K1742", "EXPORT")
     assert event.seals == (
         Seal(seal_number="SH7781234", source=SealSource.SHIPPER),

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from edifact_builders import CUSCAR_SAMPLE, cuscar_body, interchange, message, only_rejection, parse, sample_text
+from edifact_builders import (
+    CUSCAR_SAMPLE,
+    cuscar_body,
+    interchange,
+    message,
+    only_rejection,
+    parse,
+    sample_text,
+)
 
 from cargoscreen.domain.errors import ParseError
 from cargoscreen.ingest.edifact import parse_edifact
 from cargoscreen.ingest.edifact.common import RecordError
 from cargoscreen.ingest.edifact.groups import GroupSpec, walk
 from cargoscreen.ingest.edifact.interchange import read_interchange
-from cargoscreen.ingest.edifact.syntax import read_text, tokenise
+from cargoscreen.ingest.edifact.syntax import Segment, read_text, tokenise
 
 
 def _wrapped(text: str, width: int, newline: str = "\r\n") -> str:
@@ -45,10 +53,12 @@ def test_release_character_and_other_una_separators() -> None:
     (manifest,) = parse(interchange(message("1", body))).manifests
     assert manifest.consignments[0].consignee is not None
     assert manifest.consignments[0].consignee.name == "ACME + SONS: 'THE ?BEST'"
-    swapped = interchange(message("1", body)).translate(str.maketrans({"+": "*", ":": "^", "'": "~"}))
-    swapped = swapped.replace("UNA^*.? ~", "UNA^*.? ~")
+    swapped = interchange(message("1", body)).translate(str.maketrans("+:'", "*^~"))
+    assert swapped.startswith("UNA^*.? ~\nUNB*UNOC^3*")
     (other,) = parse(swapped).manifests
-    assert other == manifest
+    assert other.consignments[0].consignee is not None
+    assert other.consignments[0].consignee.name == "ACME * SONS^ ~THE ?BEST~"
+    assert other.vessel_call == manifest.vessel_call and other.equipment == manifest.equipment
 
 
 def test_fast_and_pydifact_tokenisers_agree_on_escapes() -> None:
@@ -58,7 +68,7 @@ def test_fast_and_pydifact_tokenisers_agree_on_escapes() -> None:
     fast = tokenise(text, 0, count - 1)
     reference = tokenise(text, 0, count - 1, engine="pydifact")
     assert fast == reference
-    assert fast[3].elements == (("AAA",), ("",), ("",), ("A:B+C'D?E", "", ""), ("F",))
+    assert fast[2].elements == (("AAA",), ("",), ("",), ("A:B+C'D?E", "", ""), ("F",))
 
 
 def test_d21a_message_with_cst_hs_codes() -> None:
@@ -113,7 +123,9 @@ def test_several_messages_of_several_types_in_one_interchange() -> None:
 
 
 def test_functional_groups_and_byte_order_mark_are_accepted() -> None:
-    text = interchange(message("1", cuscar_body())).replace("UNH+1+", "UNG+CUSCAR+A+B+260312:0815+5+UN+D:95B'\nUNH+1+")
+    text = interchange(message("1", cuscar_body())).replace(
+        "UNH+1+", "UNG+CUSCAR+A+B+260312:0815+5+UN+D:95B'\nUNH+1+"
+    )
     text = text.replace("UNZ+1+9", "UNE+1+5'\nUNZ+1+9")
     result = parse_edifact(b"\xef\xbb\xbf" + text.encode("latin-1"), source_name="x")
     assert len(result.manifests) == 1
@@ -123,26 +135,36 @@ def test_segment_outside_a_message_is_refused() -> None:
     text = interchange(message("1", cuscar_body())).replace("UNZ+", "FTX+AAA'\nUNZ+")
     with pytest.raises(ParseError) as info:
         parse(text)
-    assert info.value.locator == "segment 46 (FTX), line 47, element 0"
+    assert info.value.locator == "segment 45 (FTX), line 46, element 0"
 
 
 def test_interchange_lists_messages_lazily() -> None:
     text = interchange(message("1", cuscar_body()), message("2", cuscar_body()))
     found = read_interchange(text.encode())
-    assert (found.sender, found.recipient, found.reference, found.syntax) == ("CARRIERX", "BECUSTOMS", "9", "UNOC")
+    assert (found.sender, found.recipient, found.reference, found.syntax) == (
+        "CARRIERX",
+        "BECUSTOMS",
+        "9",
+        "UNOC",
+    )
     assert [(m.reference, m.message_type, m.version) for m in found.messages] == [
         ("1", "CUSCAR", "D95B"),
         ("2", "CUSCAR", "D95B"),
     ]
     segments = found.messages[1].segments()
-    assert (segments[0].tag, segments[0].number, segments[-1].tag, segments[-1].number) == ("UNH", 1, "UNT", 43)
+    assert (segments[0].tag, segments[0].number, segments[-1].tag, segments[-1].number) == (
+        "UNH",
+        1,
+        "UNT",
+        43,
+    )
     assert segments[0].line == 46
 
 
 # --- group walker -----------------------------------------------------------------------------------
 
 
-def _segments(*raw: str) -> list:  # type: ignore[type-arg]
+def _segments(*raw: str) -> list[Segment]:
     text = read_text("UNA:+.? '" + "'".join(raw) + "'")
     return tokenise(text, 0, len(text.starts) - 1)
 
