@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from _common import postgres_available, scratch_database, write_result
-
 from cargoscreen.pipeline import ingest_paths, iter_input_files
 from cargoscreen.pipeline.simulation import write_simulation
 from cargoscreen.simulate import SimulationConfig, simulate_port
@@ -78,7 +77,9 @@ def main() -> None:
             f"({r['containers_per_second']:,}/s); raw insert of the same {r['rows_stored']:,} rows "
             f"{r['raw_insert_seconds']} s; ratio {r['ratio_to_raw_insert']}x"
         )
-    path = write_result("ingest", {"benchmark": "ingest", "synthetic": True, "seed": args.seed, "results": results})
+    path = write_result(
+        "ingest", {"benchmark": "ingest", "synthetic": True, "seed": args.seed, "results": results}
+    )
     print(f"written {path}")
 
 

@@ -153,6 +153,9 @@ def machine() -> dict[str, Any]:
         "processor": platform.processor() or platform.machine(),
         "python": platform.python_version(),
         "libraries": {name: version(name) for name in libraries},
+        "load_average_1m_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "our_threads": 1,
+        "note": "timings on a shared machine vary with other load; compare ratios within one run",
     }
 
 
@@ -202,6 +205,7 @@ def main() -> None:
         for target in GOALS:
             results["splits"][split.name][target] = run_split(split, target)
     results["total_s"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_average_1m_at_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print_table({"splits": {k: {t: v[t] for t in GOALS} for k, v in results["splits"].items()}})

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SECRET = "change-me-development-only"  # noqa: S105 - refused in production below
+DEFAULT_SECRET = "change-me-development-only"
 
 
 class Settings(BaseSettings):
@@ -16,11 +16,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CARGOSCREEN_", env_nested_delimiter="__", extra="ignore")
 
     environment: str = Field(
-        default="development", pattern=r"^(development|test|production)$", description="production refuses defaults"
+        default="development",
+        pattern=r"^(development|test|production)$",
+        description="production refuses defaults",
     )
-    data_dir: Path = Field(default=Path("cargoscreen-data"), description="Where the embedded default keeps data")
+    data_dir: Path = Field(
+        default=Path("cargoscreen-data"), description="Where the embedded default keeps data"
+    )
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; default: SQLite file in data_dir (postgresql+psycopg://...)"
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file in data_dir (postgresql+psycopg://...)",
     )
     blob_url: str | None = Field(
         default=None, description="fsspec URL of the content-addressed blob store; default: data_dir/blobs"

@@ -19,7 +19,9 @@ def test_embedded_defaults_point_into_the_data_dir(tmp_path: Path) -> None:
 def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ValidationError, match="CARGOSCREEN_SECRET_KEY must be set"):
         Settings(environment="production")
-    assert Settings(environment="production", secret_key=SecretStr("a-real-secret")).environment == "production"
+    assert (
+        Settings(environment="production", secret_key=SecretStr("a-real-secret")).environment == "production"
+    )
 
 
 def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:

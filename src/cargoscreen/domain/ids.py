@@ -7,6 +7,7 @@ Each is a plain ``str`` at run time, validated and normalised by a pydantic ``Af
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -21,6 +22,7 @@ _LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 _HS = re.compile(r"^\d{2}(\d{2}){0,2}$")
 
 
+@lru_cache(maxsize=131072)
 def parse_container_number(value: str) -> str:
     """Return the compact ISO 6346 form (``MSCU1234566``) or raise naming the fault."""
     compact = re.sub(r"[\s\-/]", "", value).upper()

@@ -164,6 +164,13 @@ class Manifest(Record):
     equipment: tuple[Equipment, ...] = ()
     consignments: tuple[Consignment, ...] = ()
 
+    @field_validator("document_time")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("document_time must carry a UTC offset")
+        return value
+
     @property
     def message_key(self) -> str:
         """The natural key of the message: sender, interchange and message references."""

@@ -55,6 +55,7 @@ def ports() -> dict[str, Port]:
     }
 
 
+@cache
 def known_locodes() -> frozenset[str]:
     """Every UN/LOCODE of the curated list."""
     return frozenset(ports())

@@ -8,7 +8,6 @@ used only in messages.
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections.abc import Callable
@@ -17,13 +16,13 @@ from typing import Any
 from cargoscreen.domain.batch import ParseResult
 from cargoscreen.domain.errors import InputTooLarge, UnknownFormat
 from cargoscreen.ingest.dcsa import parse_dcsa_events
+from cargoscreen.ingest.edifact import parse_edifact
 from cargoscreen.ingest.json_manifest import FORMAT, parse_json_manifest
 from cargoscreen.ingest.tabular import parse_csv_manifest
 
 EDIFACT, JSON_MANIFEST, DCSA, CSV = "edifact", "json-manifest", "dcsa", "csv"
 FORMATS = (EDIFACT, JSON_MANIFEST, DCSA, CSV)
 _BOM = b"\xef\xbb\xbf"
-_EDIFACT_MODULE, _EDIFACT_PARSER = "cargoscreen.ingest.edifact", "parse_edifact"
 _MANIFEST_MARK = re.compile(r'"format"\s*:\s*"cargoscreen\.manifest/')
 _DCSA_MARK = re.compile(r'"(eventID|eventClassification)"\s*:')
 _DCSA_KEYS = ("eventID", "eventClassification")
@@ -61,22 +60,11 @@ def parser_for(format_name: str) -> Parser:
         JSON_MANIFEST: parse_json_manifest,
         DCSA: parse_dcsa_events,
         CSV: parse_csv_manifest,
+        EDIFACT: parse_edifact,
     }
-    if format_name == EDIFACT:
-        return _edifact_parser()
     if format_name not in parsers:
         raise UnknownFormat(f"no parser for format {format_name!r}; known: {', '.join(FORMATS)}")
     return parsers[format_name]
-
-
-def _edifact_parser() -> Parser:
-    """Imported on first use, so this module works without the EDIFACT package."""
-    try:
-        module = importlib.import_module(_EDIFACT_MODULE)
-        parser: Parser = getattr(module, _EDIFACT_PARSER)
-    except (ImportError, AttributeError) as exc:
-        raise CargoscreenError(f"EDIFACT input recognised, but its parser is unavailable: {exc}") from exc
-    return parser
 
 
 def _detect_json(head: bytes, name: str) -> str:

@@ -135,7 +135,9 @@ def _read_and_parse(path: Path, max_bytes: int | None) -> ParsedInput | InputToo
     return parse_input(path.read_bytes(), str(path))
 
 
-def _parsed_files(files: list[Path], max_bytes: int | None, workers: int) -> Iterator[ParsedInput | InputTooLarge]:
+def _parsed_files(
+    files: list[Path], max_bytes: int | None, workers: int
+) -> Iterator[ParsedInput | InputTooLarge]:
     if workers <= 1 or len(files) < 2:
         yield from (_read_and_parse(path, max_bytes) for path in files)
         return

@@ -41,4 +41,3 @@ def bulk_raw_insert(db: Database, tables: TableRows) -> int:
             conn.exec_driver_sql(sql, rows)
             total += len(rows)
     return total
-

@@ -29,13 +29,17 @@ def test_reefer_and_length_from_size_type() -> None:
 
 def test_equipment_rejects_bad_container_number_naming_the_field() -> None:
     with pytest.raises(ValidationError) as info:
-        Equipment(container_number="MSCU1234560", size_type="45G1", seals=(Seal(seal_number="X1", source="CA"),))
+        Equipment(
+            container_number="MSCU1234560", size_type="45G1", seals=(Seal(seal_number="X1", source="CA"),)
+        )
     assert info.value.errors()[0]["loc"] == ("container_number",)
 
 
 def test_consignment_lists_its_containers_once_in_order() -> None:
     items = (
-        GoodsItem(item_number=1, hs_code="080390", placements=(GoodsPlacement(container_number="TGHU9876542"),)),
+        GoodsItem(
+            item_number=1, hs_code="080390", placements=(GoodsPlacement(container_number="TGHU9876542"),)
+        ),
         GoodsItem(
             item_number=2,
             hs_code="0901",

@@ -150,7 +150,7 @@ def test_unknown_locode_is_named() -> None:
             "CROSSED has no cargoscreen type",
         ),
         (lambda e: e.update(isRetracted=True), "events[0].isRetracted", "retracted events are not supported"),
-        (lambda e: e.update(eventID="x" * 501), "events[0].eventID", "event_id"),
+        (lambda e: e.update(eventID="x" * 501), "events[0].eventID", "at most 500 characters"),
     ],
 )
 def test_bad_events_are_rejected_naming_the_field(change: Any, locator: str, reason: str) -> None:

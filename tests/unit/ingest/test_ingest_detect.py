@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
-from cargoscreen.domain.batch import ParseResult
-from cargoscreen.domain.errors import CargoscreenError, ParseError, UnknownFormat
-from cargoscreen.domain.errors import InputTooLarge
+from cargoscreen.domain.errors import InputTooLarge, ParseError, UnknownFormat
 from cargoscreen.ingest.detect import detect_format, parse_any
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -84,32 +80,6 @@ def test_parse_any_reports_where_broken_json_breaks() -> None:
         parse_any(MANIFEST[:400], source_name="upload")
 
     assert caught.value.locator.startswith("line ")
-
-
-def test_edifact_parser_is_imported_when_needed(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[bytes, str]] = []
-
-    def parse_edifact(data: bytes, *, source_name: str) -> ParseResult:
-        calls.append((data, source_name))
-        return ParseResult(source_name=source_name, source_format="cuscar")
-
-    fake = types.ModuleType("cargoscreen.ingest.edifact")
-    fake.parse_edifact = parse_edifact  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "cargoscreen.ingest.edifact", fake)
-
-    result = parse_any(EDIFACT, source_name="cuscar.edi")
-
-    assert calls == [(EDIFACT, "cuscar.edi")]
-    assert result.source_format == "cuscar"
-
-
-def test_missing_edifact_parser_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(
-        sys.modules, "cargoscreen.ingest.edifact", types.ModuleType("cargoscreen.ingest.edifact")
-    )
-
-    with pytest.raises(CargoscreenError, match="EDIFACT input recognised, but its parser is unavailable"):
-        parse_any(EDIFACT, source_name="cuscar.edi")
 
 
 def test_size_guard() -> None:

@@ -88,8 +88,9 @@ def test_score_ignores_labels_and_needs_none(model_dir: Path, score_csv: Path, w
     header, *rows = score_csv.read_text(encoding="utf-8").splitlines()
     unlabelled = workdir / "unlabelled.csv"
     unlabelled.write_text("\n".join([header.rsplit(",", 2)[0], *(r.rsplit(",", 2)[0] for r in rows)]) + "\n")
-    assert score(model_dir, unlabelled, workdir / "u.csv")[0] == 0
-    assert (workdir / "u.csv").read_text() == (workdir / "scores.csv").read_text()
+    assert score(model_dir, unlabelled, workdir / "unlabelled-scores.csv")[0] == 0
+    assert score(model_dir, score_csv, workdir / "labelled-scores.csv")[0] == 0
+    assert (workdir / "unlabelled-scores.csv").read_text() == (workdir / "labelled-scores.csv").read_text()
 
 
 def test_valid_period_is_used_and_must_come_later(workdir: Path, train_csv: Path, score_csv: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Insert, Row, Table, func, insert, select
+from sqlalchemy import Integer, Connection, Insert, Row, Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cargoscreen.domain.errors import CargoscreenError
@@ -56,8 +56,9 @@ def insert_returning_ids(conn: Connection, model: type[Base], rows: Sequence[Val
 
 def _next_ids(conn: Connection, table: Table, count: int) -> list[int]:
     sequence = func.pg_get_serial_sequence(table.name, "id")
-    stmt = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-    return [int(row_id) for row_id in conn.scalars(stmt)]
+    stmt = select(func.nextval(sequence, type_=Integer)).select_from(func.generate_series(1, count))
+    ids: list[int] = list(conn.scalars(stmt))
+    return ids
 
 
 def insert_ignore(conn: Connection, model: type[Base], rows: Sequence[Values], keys: Sequence[str]) -> int:

@@ -59,4 +59,4 @@ def _top_hs_chapters(conn: Connection, top: int) -> tuple[tuple[str, int], ...]:
         .order_by(count.desc(), chapter)
         .limit(top)
     )
-    return tuple((str(code), int(n)) for code, n in conn.execute(stmt))
+    return tuple((str(code), int(str(n))) for code, n in conn.execute(stmt))
