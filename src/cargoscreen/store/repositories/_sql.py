@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Integer, Connection, Insert, Row, Table, func, insert, select
+from sqlalchemy import Connection, Insert, Integer, Row, Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cargoscreen.domain.errors import CargoscreenError
