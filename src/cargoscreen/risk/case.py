@@ -3,7 +3,8 @@
 ``build_cases(manifest, history)`` makes one case per equipment of the manifest: the consignments whose goods
 are stowed in it, their parties and ports, HS codes, seals, weights and packages, and facts derived from the
 past. Rules, explanations and the docs name a case's facts by dotted names (``origin.country``, ...):
-``FIELDS`` is that namespace, each name with its kind and a plain description (``None``: not known).
+``FIELDS`` is that namespace, each name with its kind and a plain description; texts are upper case and
+``None`` means not known.
 
 ``history`` maps a normalised consignee name (:func:`~cargoscreen.risk.normalise.normalise_party`) to what
 earlier shipments showed (:class:`PartySeen`); the caller computes it from the PAST only.
@@ -114,7 +115,7 @@ def _origin_country(case: ContainerCase) -> str | None:
 
 def _origin_region(case: ContainerCase) -> str | None:
     known = ports()
-    regions = Counter(known[p].region for p in case.origin_ports if p in known)
+    regions = Counter(known[p].region.upper() for p in case.origin_ports if p in known)
     return min(regions, key=lambda k: (-regions[k], k)) if regions else None
 
 
@@ -151,7 +152,7 @@ def _has_eori(case: ContainerCase) -> bool:
 
 
 def _seal_sources(case: ContainerCase) -> frozenset[str]:
-    return frozenset(s.source.name.lower() for s in case.equipment.seals)
+    return frozenset(s.source.name for s in case.equipment.seals)
 
 
 _T, _N, _F, _S = FieldKind.TEXT, FieldKind.NUMBER, FieldKind.FLAG, FieldKind.SET
@@ -162,17 +163,17 @@ FIELDS: dict[str, FieldSpec] = {
     "equipment.reefer": _(_F, "refrigerated container", lambda c: c.equipment.reefer),
     "equipment.length_ft": _(_N, "length in feet (20, 40, 45)", lambda c: c.equipment.length_ft),
     "equipment.empty": _(_F, "declared empty", lambda c: c.equipment.full_empty.name == "EMPTY"),
-    "equipment.movement": _(_T, "import/export/transhipment", lambda c: c.equipment.movement.name.lower()),
+    "equipment.movement": _(_T, "IMPORT, EXPORT or TRANSHIPMENT", lambda c: c.equipment.movement.name),
     "equipment.gross_kg": _(_N, "gross kg declared for the container", lambda c: c.equipment.gross_kg),
     "vessel.imo_number": _(_T, "IMO number of the vessel", lambda c: c.imo_number),
-    "vessel.name": _(_T, "vessel name, upper case", lambda c: c.vessel_name.upper()),
-    "vessel.carrier": _(_T, "carrier, upper case", lambda c: c.carrier.upper()),
+    "vessel.name": _(_T, "vessel name", lambda c: c.vessel_name.upper()),
+    "vessel.carrier": _(_T, "carrier", lambda c: c.carrier.upper()),
     "vessel.previous_ports": _(_S, "the vessel's previous calls", lambda c: frozenset(c.previous_ports)),
     "vessel.previous_countries": _(_S, "countries of those calls", lambda c: _countries(c.previous_ports)),
     "origin.country": _(_T, "country the goods come from (the most common)", _origin_country),
     "origin.countries": _(_S, "every origin country", lambda c: _countries(c.origin_ports)),
     "origin.ports": _(_S, "places of origin, else ports of loading", lambda c: c.origin_ports),
-    "origin.region": _(_T, "region of the origin ports (latin_america, ...)", _origin_region),
+    "origin.region": _(_T, "region of the origin ports (LATIN_AMERICA, ...)", _origin_region),
     "route.loading_ports": _(_S, "ports of loading", lambda c: c.loading_ports),
     "route.loading_countries": _(_S, "countries of loading", lambda c: _countries(c.loading_ports)),
     "route.transhipment_ports": _(_S, "transhipment ports", lambda c: c.transhipment_ports),
@@ -185,7 +186,7 @@ FIELDS: dict[str, FieldSpec] = {
     "goods.hs_chapters": _(_S, "HS chapters (08)", lambda c: frozenset(h[:2] for h in c.hs_codes)),
     "goods.hs_headings": _(_S, "HS headings (0803)", _headings),
     "goods.hs_missing": _(_F, "a goods item without an HS code", lambda c: c.hs_missing),
-    "goods.description": _(_T, "goods descriptions, upper case", lambda c: " | ".join(c.descriptions)),
+    "goods.description": _(_T, "goods descriptions", lambda c: " | ".join(c.descriptions)),
     "goods.packages": _(_N, "packages stowed in the container", lambda c: c.packages),
     "goods.gross_kg": _(_N, "gross kg of those goods", lambda c: c.goods_gross_kg),
     "goods.kg_per_package": _(_N, "goods kg per package", lambda c: _ratio(c.goods_gross_kg, c.packages)),
@@ -193,9 +194,9 @@ FIELDS: dict[str, FieldSpec] = {
     "goods.value_per_kg": _(_N, "declared value per kg (not in manifests)", lambda c: c.value_per_kg),
     "bill_of_lading.numbers": _(_S, "B/Ls", lambda c: frozenset(b.bill_of_lading for b in c.consignments)),
     "bill_of_lading.count": _(_N, "B/Ls with goods in the container", lambda c: len(c.consignments)),
-    "shipper.names": _(_S, "consignor names, upper case", lambda c: _names(c, "consignor")),
+    "shipper.names": _(_S, "consignor names", lambda c: _names(c, "consignor")),
     "shipper.countries": _(_S, "consignor countries", lambda c: _party_countries(c, "consignor")),
-    "consignee.names": _(_S, "consignee names, upper case", lambda c: _names(c, "consignee")),
+    "consignee.names": _(_S, "consignee names", lambda c: _names(c, "consignee")),
     "consignee.countries": _(_S, "consignee countries", lambda c: _party_countries(c, "consignee")),
     "consignee.has_eori": _(_F, "every consignee has an EORI", _has_eori),
     "consignee.age_days": _(
@@ -203,7 +204,7 @@ FIELDS: dict[str, FieldSpec] = {
     ),
     "consignee.shipments": _(_N, "fewest past shipments of a consignee", lambda c: c.consignee_shipments),
     "pair.is_new": _(_F, "a shipper-consignee pair never seen before", lambda c: c.pair_is_new),
-    "seals.sources": _(_S, "who sealed: carrier, shipper, customs, terminal", _seal_sources),
+    "seals.sources": _(_S, "who sealed: CARRIER, SHIPPER, CUSTOMS, TERMINAL", _seal_sources),
     "seals.count": _(_N, "seals on the doors", lambda c: len(c.equipment.seals)),
 }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from cargoscreen.domain.targeting import Reason, ReasonKind
-from cargoscreen.risk.case import FIELDS, ContainerCase, FieldValue
+from cargoscreen.risk.case import FIELDS, FieldValue
 from cargoscreen.risk.rules import Rule
 from cargoscreen.risk.tips import TipMatch
 from cargoscreen.risk.watchlists import WatchListHit
@@ -86,16 +86,16 @@ def format_value(value: FieldValue) -> str:
     return str(value)
 
 
-def rule_reason(rule: Rule, case: ContainerCase) -> Reason:
-    """The rule's rationale, with the facts of this case it read (``details``: field → value)."""
-    facts = {name: format_value(case.value(name)) for name in rule.fields()}
+def rule_reason(rule: Rule, facts: Mapping[str, FieldValue]) -> Reason:
+    """The rule's rationale, with the facts of the case it read (``details``: field → value as shown)."""
     effect = f"forces {rule.channel.value}" if rule.channel else f"weight {rule.weight:g}"
-    return Reason(
+    shown = {name: format_value(facts[name]) for name in rule.fields()}
+    return _reason(
         kind=ReasonKind.RULE,
         code=rule.id,
         text=f"{rule.title}: {rule.rationale}",
         weight=rule.weight or 0.0,
-        details={"title": rule.title, "owner": rule.owner, "effect": effect, **facts},
+        details={"title": rule.title, "owner": rule.owner, "effect": effect, **shown},
     )
 
 
@@ -115,7 +115,7 @@ def watchlist_reason(hit: WatchListHit, weight: float) -> Reason:
         "added_by": entry.added_by,
         "valid_until": str(entry.valid_until) if entry.valid_until else "",
     }
-    return Reason(
+    return _reason(
         kind=ReasonKind.WATCHLIST,
         code=f"{entry.list_kind.value}:{entry.value}",
         text=text,
@@ -143,7 +143,7 @@ def tip_reason(match: TipMatch) -> Reason:
         "expires_at": tip.expires_at.isoformat(),
         "note": tip.note,
     }
-    return Reason(
+    return _reason(
         kind=ReasonKind.TIP,
         code=tip.tip_id,
         text=text + (f" ({tip.note})" if tip.note else ""),
@@ -161,7 +161,7 @@ def model_reasons(
     """The model's probability, then its ``top`` largest contributions (by size) in plain words."""
     label = f"model {version}" if version else "model"
     reasons = [
-        Reason(
+        _reason(
             kind=ReasonKind.MODEL,
             code="probability",
             text=f"{label}: probability {probability:.2f}",
@@ -172,7 +172,7 @@ def model_reasons(
     for name, value in ranked:
         direction = "raises" if value > 0 else "lowers"
         reasons.append(
-            Reason(
+            _reason(
                 kind=ReasonKind.MODEL,
                 code=name,
                 text=f"{label}: {feature_label(name)} {direction} the risk ({value:+.2f})",
@@ -181,6 +181,16 @@ def model_reasons(
             )
         )
     return reasons
+
+
+def _reason(
+    *, kind: ReasonKind, code: str, text: str, weight: float = 0.0, details: dict[str, str] | None = None
+) -> Reason:
+    """A reason built from values made here (texts, floats, str dicts): constructed without re-validation,
+    which matters when tens of thousands of containers are assessed at once."""
+    return Reason.model_construct(
+        kind=kind, code=code, text=text, weight=float(weight), details=details or {}
+    )
 
 
 def texts(reasons: Iterable[Reason]) -> list[str]:

@@ -188,7 +188,6 @@ class CaseColumns:
     def __init__(self, cases: Sequence[ContainerCase]) -> None:
         self.cases = cases
         self._raw: dict[str, list[FieldValue]] = {}
-        self._folded: dict[str, list[Any]] = {}
         self._numbers: dict[str, np.ndarray[Any, np.dtype[np.float64]]] = {}
         self._masks: dict[tuple[str, str, Any], Mask] = {}
 
@@ -197,12 +196,6 @@ class CaseColumns:
             get = FIELDS[name].get
             self._raw[name] = [get(case) for case in self.cases]
         return self._raw[name]
-
-    def folded(self, name: str) -> list[Any]:
-        """Texts upper case, sets of upper-case texts, flags as they are."""
-        if name not in self._folded:
-            self._folded[name] = [_fold(v) for v in self.raw(name)]
-        return self._folded[name]
 
     def numbers(self, name: str) -> np.ndarray[Any, np.dtype[np.float64]]:
         if name not in self._numbers:
@@ -215,14 +208,6 @@ class CaseColumns:
         if key not in self._masks:
             self._masks[key] = _leaf_mask(self, leaf)
         return self._masks[key]
-
-
-def _fold(value: FieldValue) -> Any:
-    if isinstance(value, str):
-        return value.upper()
-    if isinstance(value, frozenset):
-        return frozenset(v.upper() for v in value)
-    return value
 
 
 def condition_fields(condition: Condition) -> tuple[str, ...]:
@@ -253,7 +238,7 @@ def _leaf_mask(columns: CaseColumns, leaf: Leaf) -> Mask:
     kind, op, x = FIELDS[leaf.field].kind, leaf.op, leaf.operand
     if kind is FieldKind.NUMBER:
         return _number_mask(columns.numbers(leaf.field), op, x)
-    values = columns.folded(leaf.field)
+    values = columns.raw(leaf.field)
     if op == "exists":
         present = np.fromiter((_present(v) for v in values), dtype=np.bool_, count=len(values))
         return present if x else ~present

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,7 @@ class Rule(BaseModel):
     when: Condition
     weight: float | None = Field(default=None, gt=0.0, le=1.0)
     channel: Channel | None = None
+    _fields: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _effect(self) -> Rule:
@@ -140,6 +142,7 @@ class Rule(BaseModel):
             raise ValueError("channel forces a lane: SCAN or PHYSICAL (a rule cannot release)")
         if self.valid_until < self.valid_from:
             raise ValueError(f"valid_until {self.valid_until} is before valid_from {self.valid_from}")
+        self._fields = tuple(dict.fromkeys(condition_fields(self.when)))
         return self
 
     def active_on(self, day: date) -> bool:
@@ -147,7 +150,7 @@ class Rule(BaseModel):
 
     def fields(self) -> tuple[str, ...]:
         """The fields the rule reads, each once."""
-        return tuple(dict.fromkeys(condition_fields(self.when)))
+        return self._fields
 
 
 class RuleProfile(BaseModel):
@@ -166,6 +169,16 @@ class RuleHits:
     rules: tuple[Rule, ...]
     matched: np.ndarray[Any, np.dtype[np.bool_]]
     columns: CaseColumns
+
+    @cached_property
+    def weights(self) -> tuple[float, ...]:
+        """Each rule's weight (0 for channel rules)."""
+        return tuple(rule.weight or 0.0 for rule in self.rules)
+
+    @cached_property
+    def fields(self) -> tuple[tuple[str, ...], ...]:
+        """The fields each rule reads."""
+        return tuple(rule.fields() for rule in self.rules)
 
 
 @dataclass(frozen=True)
