@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cargoscreen.cli import context
 from cargoscreen.cli.main import app
 from cargoscreen.ingest.edifact import parse_edifact
 
@@ -18,7 +19,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "edifact"
 def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     monkeypatch.setenv("CARGOSCREEN_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("CARGOSCREEN_DATABASE_URL", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
+    for console in (context.console, context.err_console):
+        monkeypatch.setattr(console, "width", 200)  # wide tables: texts are not folded across rows
     return CliRunner()
 
 

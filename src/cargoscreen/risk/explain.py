@@ -89,7 +89,7 @@ def format_value(value: FieldValue) -> str:
 def rule_reason(rule: Rule, facts: Mapping[str, FieldValue]) -> Reason:
     """The rule's rationale, with the facts of the case it read (``details``: field → value as shown)."""
     effect = f"forces {rule.channel.value}" if rule.channel else f"weight {rule.weight:g}"
-    shown = {name: format_value(facts[name]) for name in rule.fields()}
+    shown = {name: format_value(value) for name, value in facts.items()}
     return _reason(
         kind=ReasonKind.RULE,
         code=rule.id,
