@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from cargoscreen.domain.targeting import Reason, ReasonKind
+from cargoscreen.domain.targeting import ListKind, Reason, ReasonKind
 from cargoscreen.risk.case import FIELDS, FieldValue
 from cargoscreen.risk.rules import Rule
 from cargoscreen.risk.tips import TipMatch
@@ -102,10 +102,11 @@ def rule_reason(rule: Rule, facts: Mapping[str, FieldValue]) -> Reason:
 def watchlist_reason(hit: WatchListHit, weight: float) -> Reason:
     """``consignee 'EXPORTADORA X SA' matches watch-list entry 'Exportadora X S.A.' (96 %): <reason>``."""
     entry = hit.entry
-    if hit.similarity >= 100.0 and hit.normalised_value == hit.normalised_entry:
-        text = f"{hit.role} {hit.value!r} is on the watch list: {entry.reason}"
+    if entry.list_kind is ListKind.PARTY:
+        text = f"{hit.role} {hit.value!r} matches watch-list entry {entry.value!r} ({hit.similarity:.0f} %)"
     else:
-        text = f"{hit.role} {hit.value!r} matches watch-list entry {entry.value!r} ({hit.similarity:.0f} %): {entry.reason}"
+        text = f"{hit.role} {hit.value} is on the watch list"
+    text += f": {entry.reason}"
     details = {
         "list_kind": entry.list_kind.value,
         "entry": entry.value,
@@ -125,7 +126,7 @@ def watchlist_reason(hit: WatchListHit, weight: float) -> Reason:
 
 
 def tip_reason(match: TipMatch) -> Reason:
-    """``tip T-17 from DEA (reliability B) names the vessel 9321483: PHYSICAL inspection``."""
+    """``tip T-17 from <agency> (reliability B) names the vessel '9321483': PHYSICAL until <expiry> UTC``."""
     tip = match.tip
     similar = f" ({match.similarity:.0f} %)" if match.similarity < 100.0 else ""
     text = (

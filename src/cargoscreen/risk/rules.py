@@ -111,7 +111,8 @@ def describe_error(error: Any) -> str:
     if error["type"] == "missing":
         return f"missing {key!r}"
     message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    return message if error["type"] == "value_error" or not isinstance(key, str) else f"{key}: {message}"
+    plain = error["type"] == "value_error" or not key or not isinstance(key, str)
+    return message if plain else f"{key}: {message}"
 
 
 _RULE = ConfigDict(extra="forbid", frozen=True)
@@ -246,6 +247,7 @@ def load_profile(path: Path | str) -> RuleSet:
 
 def load_profiles(paths: Iterable[Path | str]) -> RuleSet:
     """Load several profile files as one set; every file's problems are reported, and a rule id twice fails."""
+    paths = list(paths)
     problems: list[str] = []
     rules: list[Rule] = []
     sources: list[str] = []
@@ -263,7 +265,7 @@ def load_profiles(paths: Iterable[Path | str]) -> RuleSet:
             problems.append(f"rule {rule.id} is defined in more than one profile ({', '.join(sources)})")
         seen.add(rule.id)
     if problems:
-        raise ProfileError(", ".join(str(p) for p in sources), problems)
+        raise ProfileError(", ".join(str(p) for p in paths), problems)
     return RuleSet(tuple(rules), tuple(sources))
 
 

@@ -3,8 +3,9 @@
 1. Forced containers (tips, channel rules) fill their lane first, tips before rules, riskier first. When they
    exceed the lane's capacity they are still selected, and listed in ``overflow`` with a capacity reason.
 2. Of each lane's remaining capacity, ``exploration_share`` is kept for exploration; the rest goes by score
-   (rank 1 = highest score, ties by container number): the riskiest to PHYSICAL, the next ones to SCAN. Only
-   scores above ``min_score`` are selected this way.
+   (rank 1 = highest score, ties by container number): the riskiest to PHYSICAL as long as their score is at
+   least ``physical_min_score`` (opening a box costs hours), the next ones to SCAN. Only scores above
+   ``min_score`` are selected this way.
 3. The exploration budget of each lane is split: ``uncertainty_share`` of it to the containers the targeting
    is least sure of (highest model variance if given, else model probability nearest 0.5, else score nearest
    the day's cut), the rest to containers drawn at random from everything not yet selected. Without
@@ -30,6 +31,7 @@ from cargoscreen.domain.targeting import (
     SelectionDecision,
     SelectionResult,
 )
+from cargoscreen.risk.scoring import cyclic_gc_paused
 
 LANES = (Channel.PHYSICAL, Channel.SCAN)
 _EVENTS = {
@@ -73,22 +75,25 @@ def select(
     uncertainty_share: float = 0.5,
     seed: int = 0,
     min_score: float = 0.0,
+    physical_min_score: float = 0.5,
 ) -> SelectionResult:
     """Decide every container's lane for the day (see the module text for the order of filling)."""
     if not (0.0 <= exploration_share <= 1.0 and 0.0 <= uncertainty_share <= 1.0):
         raise ValueError("exploration_share and uncertainty_share are fractions between 0 and 1")
-    day = _Day(sorted(assessments, key=lambda a: (-a.score, a.container_number)), capacity)
-    for lane in LANES:
-        _fill_forced(day, lane)
-    budget = {lane: max(0, day.limit(lane) - day.used(lane)) for lane in LANES}
-    explore = {lane: int(exploration_share * budget[lane] + 0.5) for lane in LANES}
-    cut = _exploit(day, {lane: budget[lane] - explore[lane] for lane in LANES}, min_score)
-    rng = np.random.default_rng(seed)
-    for lane in LANES:
-        uncertain = int(uncertainty_share * explore[lane] + 0.5)
-        _explore_uncertain(day, lane, uncertain, cut)
-        _explore_random(day, lane, explore[lane] - uncertain, rng)
-    return _result(day, min_score)
+    with cyclic_gc_paused():
+        day = _Day(sorted(assessments, key=lambda a: (-a.score, a.container_number)), capacity)
+        for lane in LANES:
+            _fill_forced(day, lane)
+        budget = {lane: max(0, day.limit(lane) - day.used(lane)) for lane in LANES}
+        explore = {lane: int(exploration_share * budget[lane] + 0.5) for lane in LANES}
+        slots = {lane: budget[lane] - explore[lane] for lane in LANES}
+        cut = _exploit(day, slots, min_score, physical_min_score)
+        rng = np.random.default_rng(seed)
+        for lane in LANES:
+            uncertain = int(uncertainty_share * explore[lane] + 0.5)
+            _explore_uncertain(day, lane, uncertain, cut)
+            _explore_random(day, lane, explore[lane] - uncertain, rng)
+        return _result(day, min_score)
 
 
 def _fill_forced(day: _Day, lane: Channel) -> None:
@@ -100,21 +105,25 @@ def _fill_forced(day: _Day, lane: Channel) -> None:
         if k >= limit:
             day.overflow.append(i)
             text = f"forced to {lane.value} beyond today's {lane.value} capacity of {limit}: selected anyway"
-            day.extra[i] = Reason(kind=ReasonKind.CAPACITY, code="forced-over-capacity", text=text)
+            day.extra[i] = _reason(kind=ReasonKind.CAPACITY, code="forced-over-capacity", text=text)
 
 
-def _exploit(day: _Day, slots: dict[Channel, int], min_score: float) -> float | None:
-    """Fill each lane by rank; returns the lowest score selected this way (the day's cut), if any."""
-    cut = None
-    free = iter([i for i in day.free() if day.ranked[i].score > min_score])
-    for lane in LANES:
-        for _, i in zip(range(slots[lane]), free, strict=False):
+def _exploit(
+    day: _Day, slots: dict[Channel, int], min_score: float, physical_min_score: float
+) -> float | None:
+    """Fill PHYSICAL by rank with scores of at least ``physical_min_score``, then SCAN by rank; returns the
+    lowest score selected this way (the day's cut), if any."""
+    free = [i for i in day.free() if day.ranked[i].score > min_score]
+    physical = [i for i in free if day.ranked[i].score >= physical_min_score][: slots[Channel.PHYSICAL]]
+    taken = set(physical)
+    scan = [i for i in free if i not in taken][: slots[Channel.SCAN]]
+    for lane, picks in ((Channel.PHYSICAL, physical), (Channel.SCAN, scan)):
+        for i in picks:
             day.lanes[i] = lane
             score = day.ranked[i].score
             text = f"rank {i + 1} by score ({score:.2f}): within today's {lane.value} capacity"
-            day.extra[i] = Reason(kind=ReasonKind.CAPACITY, code="by-score", text=text, weight=score)
-            cut = score
-    return cut
+            day.extra[i] = _reason(kind=ReasonKind.CAPACITY, code="by-score", text=text, weight=score)
+    return min((day.ranked[i].score for i in physical + scan), default=None)
 
 
 def _uncertainty(assessment: RiskAssessment, cut: float | None, how: str) -> float:
@@ -160,19 +169,25 @@ def _explore_random(day: _Day, lane: Channel, count: int, rng: np.random.Generat
 def _explored(day: _Day, i: int, lane: Channel, kind: ExplorationKind, text: str) -> None:
     day.lanes[i] = lane
     day.explored[i] = kind
-    day.extra[i] = Reason(kind=ReasonKind.EXPLORATION, code=kind.value, text=text)
+    day.extra[i] = _reason(kind=ReasonKind.EXPLORATION, code=kind.value, text=text)
+
+
+def _reason(*, kind: ReasonKind, code: str, text: str, weight: float = 0.0) -> Reason:
+    return Reason.model_construct(kind=kind, code=code, text=text, weight=weight, details={})
 
 
 def _result(day: _Day, min_score: float) -> SelectionResult:
+    """Decisions built without re-validation: their values come from validated assessments and this module
+    (at 33 000 containers, re-checking each container number took most of the selection time)."""
     decisions = []
     for i, assessment in enumerate(day.ranked):
         lane = day.lanes.get(i, Channel.GREEN)
         extra = day.extra.get(i)
         if extra is None and lane is Channel.GREEN and assessment.score > min_score:
             text = f"rank {i + 1} by score ({assessment.score:.2f}): today's capacity went to higher-ranked containers"
-            extra = Reason(kind=ReasonKind.CAPACITY, code="capacity-full", text=text)
+            extra = _reason(kind=ReasonKind.CAPACITY, code="capacity-full", text=text)
         decisions.append(
-            SelectionDecision(
+            SelectionDecision.model_construct(
                 container_number=assessment.container_number,
                 channel=lane,
                 reasons=assessment.reasons + ((extra,) if extra else ()),

@@ -2,7 +2,8 @@
 
 Parties match fuzzily: both names are normalised (:func:`~cargoscreen.risk.normalise.normalise_party`: case,
 accents, punctuation, legal forms) and compared with rapidfuzz's ``token_sort_ratio`` (word order does not
-count) or ``WRatio``; a hit needs a similarity of at least ``threshold`` (default 90 of 100). Containers
+count) or ``WRatio``; a hit needs a similarity of at least ``threshold`` (default 90 of 100), and every word
+must have a counterpart in the other name (:func:`tokens_agree`: one-letter words must be equal). Containers
 (ISO 6346), vessels (IMO) and B/Ls match exactly on their normalised forms. An entry counts up to and
 including its ``valid_until`` day.
 
@@ -30,6 +31,7 @@ from cargoscreen.risk.normalise import normalise_bill, normalise_party
 from cargoscreen.risk.rules import ProfileError, describe_error, load_yaml_with_lines, locate
 
 DEFAULT_THRESHOLD = 90.0
+TOKEN_SIMILARITY = 80.0
 DEFAULT_WEIGHTS: dict[ListKind, float] = {
     ListKind.PARTY: 0.5,
     ListKind.CONTAINER: 0.8,
@@ -84,11 +86,30 @@ class PartyMatcher:
         )
         found: dict[str, list[tuple[int, float]]] = {}
         for row, key in enumerate(unique):
-            hits = np.flatnonzero(scores[row] >= self.threshold)
-            found[key] = sorted(
-                ((int(i), round(float(scores[row, i]), 1)) for i in hits), key=lambda h: -h[1]
-            )
+            hits = [int(i) for i in np.flatnonzero(scores[row] >= self.threshold)]
+            kept = [
+                (i, round(float(scores[row, i]), 1)) for i in hits if tokens_agree(key, self.normalised[i])
+            ]
+            found[key] = sorted(kept, key=lambda h: -h[1])
         return [found[key] for key in keys]
+
+
+def tokens_agree(a: str, b: str) -> bool:
+    """Every word of each name has a counterpart in the other: the same word for words of one or two letters
+    (``EXPORTADORA X`` is not ``EXPORTADORA Y``), else a spelling at least ``TOKEN_SIMILARITY`` close, or one
+    word holding the other (``AGRO EXPORT`` / ``AGROEXPORT``)."""
+    words_a, words_b = a.split(), b.split()
+    return all(_counterpart(w, words_b) for w in words_a) and all(_counterpart(w, words_a) for w in words_b)
+
+
+def _counterpart(word: str, others: list[str]) -> bool:
+    if len(word) <= 2:
+        return word in others
+    return any(fuzz.ratio(word, other) >= TOKEN_SIMILARITY or _holds(word, other) for other in others)
+
+
+def _holds(a: str, b: str) -> bool:
+    return (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
 
 
 class WatchList:

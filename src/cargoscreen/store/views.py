@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from cargoscreen.domain.events import EquipmentEvent
 from cargoscreen.domain.quarantine import Rejection
 from cargoscreen.domain.records import Party, Seal
+from cargoscreen.domain.targeting import Channel, DailyCapacity, SelectionDecision, SelectionResult
 
 
 class StoredRejection(Rejection):
@@ -97,3 +100,73 @@ class PortSummary:
     quarantined: int
     by_origin_country: tuple[tuple[str, int], ...]
     top_hs_chapters: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSelection:
+    """A stored selection run: its day, capacity and lanes used, and the decisions rebuilt in their order.
+
+    ``overflow`` lists the forced decisions beyond capacity in the order the selection gave them;
+    ``vessel_calls`` maps each container to the (IMO number, voyage) it was selected on.
+    """
+
+    run_id: int
+    run_date: date
+    created_at: datetime
+    created_by: str
+    capacity: DailyCapacity
+    used: Mapping[Channel, int]
+    exploration_share: float
+    model_version: str | None
+    decisions: tuple[SelectionDecision, ...]
+    overflow: tuple[SelectionDecision, ...]
+    vessel_calls: Mapping[str, tuple[str, str]]
+
+    @property
+    def result(self) -> SelectionResult:
+        """The run as the domain :class:`SelectionResult` that was saved."""
+        return SelectionResult(
+            decisions=self.decisions, capacity=self.capacity, used=dict(self.used), overflow=self.overflow
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVersionView:
+    """A registered model: its version, kind (e.g. ``container``), parameters, metrics and artifact."""
+
+    version: str
+    kind: str
+    created_at: datetime
+    params: Mapping[str, Any]
+    metrics: Mapping[str, Any]
+    artifact_path: str
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PartyActivity:
+    """One party (by key) in past manifests: its earliest vessel-call arrival and how many B/Ls named it."""
+
+    first_seen: datetime
+    bills_of_lading: int
+
+
+@dataclass(frozen=True, slots=True)
+class PartyHistory:
+    """What manifests of vessel calls arriving before ``before`` showed of their parties.
+
+    Keys are the parties' ``dedupe_key`` (``"<country>:<normalised name>"``) unless the query was given its
+    own key function. ``pairs`` holds every (shipper key, consignee key) seen on one B/L.
+    """
+
+    before: datetime
+    consignees: Mapping[str, PartyActivity]
+    shippers: Mapping[str, PartyActivity]
+    pairs: frozenset[tuple[str, str]]
+
+    def partners(self) -> dict[str, frozenset[str]]:
+        """The shippers each consignee received goods from, by consignee key."""
+        found: dict[str, set[str]] = {}
+        for shipper, consignee in self.pairs:
+            found.setdefault(consignee, set()).add(shipper)
+        return {key: frozenset(value) for key, value in found.items()}

@@ -6,6 +6,16 @@ from cargoscreen.store.tables.calls import MessageRow, PartyRow, VesselCallRow
 from cargoscreen.store.tables.consignments import ConsignmentRow, GoodsItemRow, GoodsPlacementRow
 from cargoscreen.store.tables.equipment import EquipmentRow, SealRow
 from cargoscreen.store.tables.events import EquipmentEventRow
+from cargoscreen.store.tables.targeting import (
+    InspectionOutcomeRow,
+    ModelVersionRow,
+    RiskAssessmentRow,
+    SelectionDecisionRow,
+    SelectionRunRow,
+    TipRow,
+    TipUseRow,
+    WatchListEntryRow,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -15,12 +25,20 @@ __all__ = [
     "EquipmentRow",
     "GoodsItemRow",
     "GoodsPlacementRow",
+    "InspectionOutcomeRow",
     "MessageRow",
+    "ModelVersionRow",
     "PartyRow",
     "QuarantineRow",
+    "RiskAssessmentRow",
     "SealRow",
+    "SelectionDecisionRow",
+    "SelectionRunRow",
     "SourceFileRow",
+    "TipRow",
+    "TipUseRow",
     "UtcDateTime",
     "VesselCallRow",
+    "WatchListEntryRow",
     "table_of",
 ]
