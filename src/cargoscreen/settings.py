@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me-development-only"
+
+
+class TargetingSettings(BaseModel):
+    """Daily capacity and selection policy of the targeting centre."""
+
+    scan_capacity: int = Field(default=900, ge=0, description="Containers the scanners can take a day")
+    physical_capacity: int = Field(default=100, ge=0, description="Containers officers can open a day")
+    exploration_share: float = Field(
+        default=0.1, ge=0.0, le=1.0, description="Share of capacity spent on random and uncertainty picks"
+    )
+    profiles: list[Path] = Field(
+        default_factory=list, description="Rule profile YAML files; empty: the shipped default profile"
+    )
 
 
 class Settings(BaseSettings):
@@ -32,6 +45,10 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(default=SecretStr(DEFAULT_SECRET), description="Signs sessions and ledgers")
     max_upload_mb: int = Field(default=512, ge=1, description="Largest accepted input file")
+    targeting: TargetingSettings = Field(
+        default_factory=TargetingSettings,
+        description="Capacity and selection policy (nested: TARGETING__...)",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

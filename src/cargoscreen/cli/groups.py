@@ -7,7 +7,7 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every command group; each module owns its own commands."""
-    from cargoscreen.cli import containers, db, demo, ingest, quarantine, risk, simulate
+    from cargoscreen.cli import containers, db, demo, ingest, quarantine, risk, simulate, targeting
 
     app.command("demo")(demo.demo)
     app.command("simulate")(simulate.simulate)
@@ -15,4 +15,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(containers.app, name="containers")
     app.add_typer(quarantine.app, name="quarantine")
     app.add_typer(db.app, name="db")
+    risk.app.command("select")(targeting.select_day)
+    risk.app.add_typer(targeting.rules_app, name="rules")
+    risk.app.add_typer(targeting.watchlist_app, name="watchlist")
+    risk.app.add_typer(targeting.tips_app, name="tips")
+    risk.app.add_typer(targeting.outcomes_app, name="outcomes")
     app.add_typer(risk.app, name="risk")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 
 from cargoscreen.domain.reference import hs_nomenclature
+from cargoscreen.domain.targeting import Channel
 from cargoscreen.pipeline import IngestReport
+from cargoscreen.pipeline.targeting import TargetingReport
 from cargoscreen.simulate import SimulatedPort
 from cargoscreen.store import PortSummary
 
@@ -78,3 +80,58 @@ def port_summary_tables(summary: PortSummary) -> list[Table]:
         entry = nomenclature.get(chapter)
         chapters.add_row(chapter, entry.description[:60] if entry else "", f"{count:,}")
     return [totals, origins, chapters]
+
+
+def selection_tables(report: TargetingReport, *, top: int = 15) -> list[Table]:
+    """Capacity use, the riskiest selected containers with their reasons, and the exploration picks."""
+    result = report.selection
+    lanes = Table(title=f"Selection run {report.run_id}: capacity use")
+    for column in ("lane", "capacity", "selected", "of which forced beyond capacity"):
+        lanes.add_column(column, justify="right")
+    overflow = {d.container_number for d in result.overflow}
+    for channel, capacity in (
+        (Channel.SCAN, result.capacity.scan),
+        (Channel.PHYSICAL, result.capacity.physical),
+    ):
+        chosen = result.selected(channel)
+        lanes.add_row(
+            channel.value,
+            f"{capacity:,}",
+            f"{len(chosen):,}",
+            str(sum(d.container_number in overflow for d in chosen)),
+        )
+    lanes.add_row("GREEN (released)", "—", f"{len(result.selected(Channel.GREEN)):,}", "—")
+    scores = {a.container_number: a.score for a in report.assessments}
+    picked = [d for d in result.decisions if d.channel is not Channel.GREEN]
+    riskiest = Table(title=f"Top {top} selected containers and why")
+    for column in ("container", "lane", "score", "reasons"):
+        riskiest.add_column(column, overflow="fold")
+    for decision in sorted((d for d in picked if not d.exploration), key=lambda d: d.rank)[:top]:
+        text = "\n".join(f"{r.kind.value}: {_headline(r.text)}" for r in decision.reasons[:4])
+        riskiest.add_row(
+            decision.container_number,
+            decision.channel.value,
+            f"{scores[decision.container_number]:.2f}",
+            text,
+        )
+    explored = [d for d in picked if d.exploration]
+    exploration = Table(
+        title=f"Exploration picks ({len(explored)}): so the model learns beyond what it believes"
+    )
+    for column in ("container", "lane", "kind", "score"):
+        exploration.add_column(column)
+    for decision in explored[:8]:
+        kind = decision.exploration_kind.value if decision.exploration_kind else ""
+        exploration.add_row(
+            decision.container_number,
+            decision.channel.value,
+            kind,
+            f"{scores[decision.container_number]:.2f}",
+        )
+    return [lanes, riskiest, exploration]
+
+
+def _headline(text: str, limit: int = 90) -> str:
+    """The first clause of a reason (a rule's title before its rationale), cut to ``limit`` characters."""
+    head = text.split(": ", 1)[0] if len(text) > limit else text
+    return head if len(head) <= limit else head[: limit - 1] + "…"

@@ -19,6 +19,7 @@ T = TypeVar("T")
 
 class DataFormat(StrEnum):
     kcs = "kcs"
+    store = "store"
 
 
 class Target(StrEnum):
@@ -28,23 +29,61 @@ class Target(StrEnum):
 
 @app.command()
 def train(
-    data: Path = typer.Option(..., "--data", help="Labelled declarations (CSV) to learn from."),
-    target: Target = typer.Option(
-        ..., "--target", help="fraud = Fraud == 1; critical = Critical Fraud == 2."
+    data: Path | None = typer.Option(
+        None, "--data", help="Labelled declarations (CSV) to learn from (format kcs)."
     ),
-    out: Path = typer.Option(
-        ..., "--out", help="Model directory to write (a previous model there is replaced)."
+    target: Target | None = typer.Option(
+        None, "--target", help="fraud = Fraud == 1; critical = Critical Fraud == 2 (format kcs)."
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        help="Model directory to write (kcs: replaced), or folder of model versions (store: default data_dir/models).",
     ),
     valid: Path | None = typer.Option(
         None, "--valid", help="Later labelled period: calibration holdout, then trained on too."
     ),
-    data_format: DataFormat = typer.Option(DataFormat.kcs, "--format", help="Input format."),
+    data_format: DataFormat = typer.Option(
+        DataFormat.kcs, "--format", help="kcs: a KCS declarations CSV; store: the inspection outcomes stored."
+    ),
 ) -> None:
-    """Train a targeting model (LightGBM on leak-free history features, calibrated on a later period)."""
+    """Train a targeting model (LightGBM on leak-free history features, calibrated on a later period).
+
+    With ``--format store`` the container model is retrained from the stored inspection outcomes, evaluated
+    on the latest outcomes it did not see, and activated for the next selection.
+    """
+    if data_format is DataFormat.store:
+        _train_from_store(out)
+        return
+    if data is None or target is None or out is None:
+        err_console.print("[red]error:[/red] --format kcs needs --data, --target and --out")
+        raise typer.Exit(2)
     from cargoscreen.risk.kcs_service import train_kcs
 
-    result = _run(lambda: train_kcs(data=data, out=out, target=target.value, valid=valid))
+    kcs_data, kcs_target, kcs_out = data, target, out
+    result = _run(lambda: train_kcs(data=kcs_data, out=kcs_out, target=kcs_target.value, valid=valid))
     console.print(_train_table(result.manifest, result.seconds))
+
+
+def _train_from_store(out: Path | None) -> None:
+    from cargoscreen.cli.context import load_context
+    from cargoscreen.pipeline.learning import train_from_outcomes
+
+    ctx = load_context()
+    db = ctx.ready_database()
+    models_dir = out or ctx.settings.data_dir / "models"
+    summary = _run(lambda: train_from_outcomes(unit_of_work=db.unit_of_work, models_dir=models_dir))
+    console.print(
+        f"trained and activated [bold]{summary.version}[/bold] on {summary.cases:,} inspected containers "
+        f"({summary.positives} seizures) → {summary.directory}"
+    )
+    if summary.holdout is None:
+        console.print("too few later outcomes with a seizure to evaluate on a holdout yet")
+        return
+    report = summary.holdout
+    shares = ", ".join(f"precision@{int(k * 100)}% {v:.2f}" for k, v in report.precision_at.items())
+    console.print(f"holdout: {report.rows} containers, AUC {report.auc:.3f}, {shares}")
+    console.print("report: " + ", ".join(str(p) for p in summary.report_files))
 
 
 @app.command()

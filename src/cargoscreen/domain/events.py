@@ -36,6 +36,7 @@ class EventSource(StrEnum):
     CODECO = "codeco"
     COARRI = "coarri"
     DCSA = "dcsa"
+    CUSTOMS = "customs"  # emitted by cargoscreen itself: the customs selection events sent to terminals
 
 
 class EquipmentEvent(Record):

@@ -5,13 +5,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Protocol
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from cargoscreen.domain.events import EquipmentEvent
+from cargoscreen.domain.outcomes import InspectionOutcome
 from cargoscreen.domain.quarantine import Rejection
 from cargoscreen.domain.records import Manifest
+from cargoscreen.domain.targeting import RiskAssessment, SelectionResult, Tip, TipUse, WatchListEntry
 
 
 class ManifestRepository(Protocol):
@@ -38,8 +41,113 @@ class SourceFileRepository(Protocol):
     def seen(self, sha256: str) -> bool: ...
 
 
+class PartyActivityView(Protocol):
+    @property
+    def first_seen(self) -> datetime: ...
+
+    @property
+    def bills_of_lading(self) -> int: ...
+
+
+class PartyHistoryView(Protocol):
+    """Parties of manifests before a moment, by key; ``pairs`` are (shipper key, consignee key)."""
+
+    @property
+    def consignees(self) -> Mapping[str, PartyActivityView]: ...
+
+    @property
+    def shippers(self) -> Mapping[str, PartyActivityView]: ...
+
+    @property
+    def pairs(self) -> frozenset[tuple[str, str]]: ...
+
+
+class HistoryRepository(Protocol):
+    def party_history(
+        self, before: datetime, *, key: Callable[[str, str], str] | None = None
+    ) -> PartyHistoryView: ...
+
+    def manifests_between(self, start: datetime, end: datetime) -> list[Manifest]: ...
+
+
+class AssessmentRepository(Protocol):
+    def add_many(self, assessments: Sequence[RiskAssessment]) -> int: ...
+
+
+class SelectionRepository(Protocol):
+    def save(
+        self,
+        result: SelectionResult,
+        *,
+        run_date: date,
+        imo_voyage_of: Mapping[str, tuple[str, str]],
+        exploration_share: float,
+        model_version: str | None,
+        created_by: str,
+    ) -> int: ...
+
+
+class TipRepository(Protocol):
+    def active(self, at: datetime) -> list[Tip]: ...
+
+    def log_uses(self, uses: Sequence[TipUse]) -> int: ...
+
+
+class WatchListRepository(Protocol):
+    def all(self, at: date | None = None) -> list[WatchListEntry]: ...
+
+
+class OutcomeRepository(Protocol):
+    def add(self, outcome: InspectionOutcome) -> bool: ...
+
+    def all(self) -> list[InspectionOutcome]: ...
+
+
+class ModelVersionView(Protocol):
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def artifact_path(self) -> str: ...
+
+
+class ModelRepository(Protocol):
+    def register(
+        self,
+        version: str,
+        kind: str,
+        params: Mapping[str, Any],
+        metrics: Mapping[str, Any],
+        artifact_path: str,
+        activate: bool,
+    ) -> Any: ...
+
+    def active(self, kind: str) -> ModelVersionView | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: commits once when the block ends cleanly, rolls back on an exception."""
+
+    @property
+    def models(self) -> ModelRepository: ...
+
+    @property
+    def history(self) -> HistoryRepository: ...
+
+    @property
+    def assessments(self) -> AssessmentRepository: ...
+
+    @property
+    def selections(self) -> SelectionRepository: ...
+
+    @property
+    def tips(self) -> TipRepository: ...
+
+    @property
+    def watchlists(self) -> WatchListRepository: ...
+
+    @property
+    def outcomes(self) -> OutcomeRepository: ...
 
     @property
     def manifests(self) -> ManifestRepository: ...

@@ -1,6 +1,7 @@
-"""Evaluate a targeting ranking: precision, recall and seized kg in the top shares, AUC, the PR curve.
+"""Labels from inspection outcomes, and what a targeting ranking achieves on them: precision, recall and seized kg in the top shares, AUC, the PR curve.
 
-``evaluate(scores, labels, kg=...)`` ranks by score (ties keep input order, as :mod:`cargoscreen.risk.metrics`
+``labels_from_outcomes`` keeps the inspected cases (only they have labels; a seizure is 1) with the kg
+seized. ``evaluate(scores, labels, kg=...)`` ranks by score (ties keep input order, as :mod:`cargoscreen.risk.metrics`
 does) and reports, for each share ``k`` of the rows inspected from the top, the share of positives there
 (precision@k), the share of all positives found (recall@k) and, given the kg seized per row, the kg found.
 ``write_report`` writes ``evaluation.json`` and ``pr_curve.png`` into a folder (matplotlib, Agg canvas: no
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,12 +20,23 @@ from typing import Any
 
 import numpy as np
 
+from cargoscreen.domain.outcomes import InspectionOutcome
+from cargoscreen.risk.case import ContainerCase
 from cargoscreen.risk.metrics import pr_curve, precision_at, recall_at, roc_auc
 
 SHARES: tuple[float, ...] = (0.01, 0.02, 0.05, 0.10)
 MAX_CURVE_POINTS = 200
 JSON_FILE = "evaluation.json"
 PNG_FILE = "pr_curve.png"
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """The inspected cases, their labels (1 = seizure) and the kg seized, in the order of the cases given."""
+
+    cases: list[ContainerCase]
+    labels: np.ndarray
+    seized_kg: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,19 @@ class EvaluationReport:
                 {k: v / total if total else 0.0 for k, v in self.seized_kg_at.items()}
             )
         return data
+
+
+def labels_from_outcomes(cases: Iterable[ContainerCase], outcomes: Iterable[InspectionOutcome]) -> Labelled:
+    """Keep the cases with an outcome on their vessel call; several outcomes: a seizure in any of them wins."""
+    found: dict[tuple[str, str, str], float] = {}
+    for outcome in outcomes:
+        key = (outcome.container_number, outcome.imo_number, outcome.voyage_number)
+        found[key] = max(found.get(key, -1.0), outcome.seized_kg if outcome.positive else 0.0)
+    kept = [c for c in cases if (c.container_number, c.imo_number, c.voyage_number) in found]
+    kg = np.array(
+        [found[(c.container_number, c.imo_number, c.voyage_number)] for c in kept], dtype=np.float64
+    )
+    return Labelled(cases=kept, labels=(kg > 0).astype(np.int64), seized_kg=kg)
 
 
 def evaluate(

@@ -161,9 +161,11 @@ class FeatureBuilder:
                 columns[name] = matrix[:, j]
         return pd.DataFrame(columns)
 
-    def category(self, name: str, code: float) -> str | None:
-        """The vocabulary value of a categorical code (None for NaN)."""
-        return None if math.isnan(code) else self.vocabularies_[name][int(code)]
+    def words(self, name: str, value: float) -> str:
+        """A column's value in plain words (:func:`describe`), categorical codes read in the vocabulary."""
+        if math.isnan(value):
+            return describe(name, None)
+        return describe(name, self.vocabularies_[name][int(value)] if name in CATEGORICAL else value)
 
     def _vocabulary(self, values: Iterable[str | None]) -> list[str]:
         counts = Counter(v for v in values if v is not None and v != OTHER)

@@ -27,6 +27,22 @@ Idempotency rules
 * **Rejections** are facts about an ingest attempt and are always appended.
 * **Blobs** (:class:`BlobStore`) are content-addressed: the same bytes are stored once.
 
+Targeting
+---------
+* **Risk assessments** are appended (a container is assessed again and again); ``latest_for`` and
+  ``latest_for_call`` read the newest by ``assessed_at``. Reasons are stored as JSON, in order.
+* **Selection runs** are appended too: saving a day again adds a run, ``selections.latest`` reads the run
+  saved last of the newest day (or of a given day) with its decisions, overflow and capacity.
+* **Tips** are keyed by ``tip_id`` (``tips.add`` of a stored id returns ``False``); they are revoked, never
+  deleted. **Tip uses** are an append-only log, keyed by (tip, container, time) so a repeat is logged once.
+* **Watch-list entries** are keyed by (list kind, value); ``watchlists.replace_all`` swaps every list
+  inside the unit of work, so it is all or nothing.
+* **Inspection outcomes** are keyed by (container, IMO number, voyage, channel, recorded at):
+  ``outcomes.add`` of a stored one returns ``False``. **Model versions** are keyed by version; one per
+  kind is active.
+* ``uow.history`` reads stored manifests in bulk: party history before a moment and the manifests of the
+  vessel calls arriving in a window.
+
 Concurrent writers of the same call are serialised by unique constraints: the loser's unit of work fails
 with an ``IntegrityError`` and rolls back as a whole, so it can simply be retried.
 """
@@ -39,7 +55,11 @@ from cargoscreen.store.views import (
     ConsignmentView,
     ContainerDossier,
     GoodsLine,
+    ModelVersionView,
+    PartyActivity,
+    PartyHistory,
     PortSummary,
+    SavedSelection,
     StoredRejection,
 )
 
@@ -53,7 +73,11 @@ __all__ = [
     "ContainerDossier",
     "Database",
     "GoodsLine",
+    "ModelVersionView",
+    "PartyActivity",
+    "PartyHistory",
     "PortSummary",
+    "SavedSelection",
     "StoredRejection",
     "UnitOfWork",
 ]

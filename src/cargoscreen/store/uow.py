@@ -8,11 +8,18 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from cargoscreen.store.repositories import (
+    AssessmentRepository,
     ContainerRepository,
     EventRepository,
+    HistoryRepository,
     ManifestRepository,
+    ModelRepository,
+    OutcomeRepository,
     QuarantineRepository,
+    SelectionRepository,
     SourceRepository,
+    TipRepository,
+    WatchListRepository,
 )
 from cargoscreen.store.repositories.stats import port_summary
 from cargoscreen.store.views import PortSummary
@@ -32,6 +39,13 @@ class UnitOfWork:
         self.events = EventRepository(connection, clock)
         self.sources = SourceRepository(connection, clock)
         self.containers = ContainerRepository(connection, self.events)
+        self.assessments = AssessmentRepository(connection)
+        self.selections = SelectionRepository(connection, clock)
+        self.tips = TipRepository(connection, clock)
+        self.watchlists = WatchListRepository(connection, clock)
+        self.outcomes = OutcomeRepository(connection)
+        self.models = ModelRepository(connection, clock)
+        self.history = HistoryRepository(connection)
 
     def stats(self, *, top: int = 10) -> PortSummary:
         """Counts over the whole store (``top`` HS chapters)."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Insert, Integer, Row, Table, func, insert, select
+from sqlalchemy import Connection, Executable, Insert, Integer, Row, Table, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cargoscreen.domain.errors import CargoscreenError
@@ -28,6 +30,34 @@ def chunked(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     """Consecutive slices of at most ``size`` items."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (restored after; nests).
+
+    Bulk reads and writes allocate a few objects per row, none in reference cycles, yet each burst made
+    the collector rescan the whole heap: at 33 000 containers that was two thirds of the time. Reference
+    counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def dict_rows(conn: Connection, stmt: Executable, *drop: str) -> list[dict[str, Any]]:
+    """The rows of a query as dicts of their columns, without ``drop`` (faster than ``Row._mapping``)."""
+    result = conn.execute(stmt)
+    keys = list(result.keys())
+    if not drop:
+        return [dict(zip(keys, row, strict=True)) for row in result]
+    kept = [n for n, key in enumerate(keys) if key not in drop]
+    names = [keys[n] for n in kept]
+    return [dict(zip(names, (row[n] for n in kept), strict=True)) for row in result]
 
 
 def insert_many(conn: Connection, model: type[Base], rows: Sequence[Values]) -> None:

@@ -9,8 +9,8 @@ from sqlalchemy import Connection, Select, func, select
 
 from cargoscreen.domain.ids import parse_container_number, parse_imo_number
 from cargoscreen.domain.targeting import RiskAssessment
-from cargoscreen.store.repositories._sql import AnyRow, insert_many
-from cargoscreen.store.repositories.reasons import reasons_from_json, reasons_to_json
+from cargoscreen.store.repositories._sql import AnyRow, gc_paused, insert_many
+from cargoscreen.store.repositories.reasons import reasons_to_json
 from cargoscreen.store.tables import RiskAssessmentRow
 
 _A = RiskAssessmentRow
@@ -39,7 +39,8 @@ class AssessmentRepository:
 
     def add_many(self, assessments: Sequence[RiskAssessment]) -> int:
         """Append the assessments with one bulk insert; return how many."""
-        insert_many(self._conn, _A, [_row(assessment) for assessment in assessments])
+        with gc_paused():
+            insert_many(self._conn, _A, [_row(assessment) for assessment in assessments])
         return len(assessments)
 
     def latest_for(self, container_number: str) -> RiskAssessment | None:
@@ -54,7 +55,8 @@ class AssessmentRepository:
         stmt = _latest_per_container(
             _A.imo_number == parse_imo_number(imo_number), _A.voyage_number == voyage_number
         )
-        return [assessment_from_row(row) for row in self._conn.execute(stmt)]
+        with gc_paused():
+            return [assessment_from_row(row) for row in self._conn.execute(stmt)]
 
     def count(self) -> int:
         """How many assessments are stored."""
@@ -89,7 +91,5 @@ def _row(assessment: RiskAssessment) -> dict[str, Any]:
 
 
 def assessment_from_row(row: AnyRow) -> RiskAssessment:
-    """The domain assessment of a stored row (columns named as its fields)."""
-    fields = dict(row._mapping)
-    fields["reasons"] = reasons_from_json(fields["reasons"])
-    return RiskAssessment.model_validate(fields)
+    """The domain assessment of a stored row (columns named as its fields; reasons as stored JSON)."""
+    return RiskAssessment.model_validate(row._asdict())

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from cargoscreen.domain.records import Manifest
-from cargoscreen.store.repositories._sql import AnyRow
+from cargoscreen.store.repositories._sql import AnyRow, gc_paused
 from cargoscreen.store.repositories.manifest_reader import read_manifests
 from cargoscreen.store.tables import ConsignmentRow, MessageRow, PartyRow, VesselCallRow
 from cargoscreen.store.views import PartyActivity, PartyHistory
@@ -48,13 +48,14 @@ class HistoryRepository:
             .where(earlier)
             .group_by(_C.consignor_id, _C.consignee_id)
         )
-        rows = self._conn.execute(stmt).all()
-        keys = self._party_keys(earlier, key)
+        with gc_paused():
+            rows = self._conn.execute(stmt).all()
+            keys = self._party_keys(earlier, key)
         shippers: dict[str, PartyActivity] = {}
         consignees: dict[str, PartyActivity] = {}
         pairs: set[tuple[str, str]] = set()
         for shipper_id, consignee_id, first, count in rows:
-            shipper, consignee = keys.get(shipper_id), keys.get(consignee_id)
+            shipper, consignee = _lookup(keys, shipper_id), _lookup(keys, consignee_id)
             if shipper is not None:
                 _seen(shippers, shipper, first, count)
             if consignee is not None:
@@ -77,6 +78,10 @@ class HistoryRepository:
             or_(PartyRow.id.in_(select(used.c.consignor_id)), PartyRow.id.in_(select(used.c.consignee_id)))
         )
         return {row.id: _key(row, key) for row in self._conn.execute(stmt)}
+
+
+def _lookup(keys: dict[int, str], party_id: int | None) -> str | None:
+    return None if party_id is None else keys.get(party_id)
 
 
 def _key(row: AnyRow, key: PartyKey | None) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, select
 
 from cargoscreen.domain.records import Consignment, Equipment, GoodsItem, Manifest, VesselCall
-from cargoscreen.store.repositories._sql import AnyRow, chunked
+from cargoscreen.store.repositories._sql import AnyRow, chunked, dict_rows, gc_paused
 from cargoscreen.store.repositories.parties import parties_by_id
 from cargoscreen.store.tables import (
     ConsignmentRow,
@@ -22,12 +22,14 @@ from cargoscreen.store.tables import (
     MessageRow,
     SealRow,
     VesselCallRow,
+    table_of,
 )
 
 _M, _E, _S, _C = MessageRow, EquipmentRow, SealRow, ConsignmentRow
 _G, _P, _V = GoodsItemRow, GoodsPlacementRow, VesselCallRow
+_ROLES = {"consignor": "consignor_id", "consignee": "consignee_id", "notify": "notify_id"}
 #: Selects message row ids (``select(MessageRow.id).where(...)``).
-MessageIds = Select[tuple[int]]
+MessageIds = Select[int]
 
 
 def fields_of(row: AnyRow, *drop: str) -> dict[str, Any]:
@@ -50,23 +52,21 @@ def read_manifests(conn: Connection, message_ids: MessageIds) -> list[Manifest]:
     """The messages whose row ids ``message_ids`` selects, rebuilt, in ingest order."""
     columns = (_M.sender, _M.recipient, _M.interchange_ref, _M.message_ref, _M.document_number)
     stmt = select(_M.id, _M.vessel_call_id, *columns, _M.document_time, _M.source_format)
-    messages = conn.execute(stmt.where(_M.id.in_(message_ids)).order_by(_M.id)).all()
-    if not messages:
-        return []
-    calls = read_vessel_calls(conn, {message.vessel_call_id for message in messages})
-    equipment = _equipment(conn, message_ids)
-    consignments = _consignments(conn, message_ids)
-    return [
-        Manifest.model_validate(
-            fields_of(message, "id", "vessel_call_id")
-            | {
-                "vessel_call": calls[message.vessel_call_id],
-                "equipment": equipment.get(message.id, ()),
-                "consignments": consignments.get(message.id, ()),
-            }
-        )
-        for message in messages
-    ]
+    with gc_paused():
+        messages = dict_rows(conn, stmt.where(_M.id.in_(message_ids)).order_by(_M.id))
+        if not messages:
+            return []
+        calls = read_vessel_calls(conn, {message["vessel_call_id"] for message in messages})
+        equipment = _equipment(conn, message_ids)
+        consignments = _consignments(conn, message_ids)
+        manifests = []
+        for message in messages:
+            message_id, call_id = message.pop("id"), message.pop("vessel_call_id")
+            message["vessel_call"] = calls[call_id]
+            message["equipment"] = equipment.get(message_id, ())
+            message["consignments"] = consignments.get(message_id, ())
+            manifests.append(Manifest.model_validate(message))
+        return manifests
 
 
 def read_vessel_calls(conn: Connection, call_ids: set[int]) -> dict[int, VesselCall]:
@@ -91,8 +91,8 @@ def _equipment(conn: Connection, message_ids: MessageIds) -> dict[int, list[Equi
         .where(_E.message_id.in_(message_ids))
         .order_by(_S.equipment_id, _S.ordinal)
     )
-    for seal in conn.execute(seal_stmt):
-        seals[seal.equipment_id].append(fields_of(seal, "equipment_id"))
+    for seal in dict_rows(conn, seal_stmt):
+        seals[seal.pop("equipment_id")].append(seal)
     columns = (_E.container_number, _E.size_type, _E.full_empty, _E.movement, _E.gross_kg)
     stmt = (
         select(_E.id, _E.message_id, *columns)
@@ -100,34 +100,26 @@ def _equipment(conn: Connection, message_ids: MessageIds) -> dict[int, list[Equi
         .order_by(_E.message_id, _E.ordinal)
     )
     found: defaultdict[int, list[Equipment]] = defaultdict(list)
-    for row in conn.execute(stmt):
-        item = fields_of(row, "id", "message_id") | {"seals": seals.get(row.id, ())}
-        found[row.message_id].append(Equipment.model_validate(item))
+    for item in dict_rows(conn, stmt):
+        item["seals"] = seals.get(item.pop("id"), ())
+        found[item.pop("message_id")].append(Equipment.model_validate(item))
     return found
 
 
 def _consignments(conn: Connection, message_ids: MessageIds) -> dict[int, list[Consignment]]:
     """Consignments by message row id, in message order, with their parties and goods."""
     goods = _goods(conn, message_ids)
-    stmt = select(_C).where(_C.message_id.in_(message_ids)).order_by(_C.message_id, _C.ordinal)
-    rows = conn.execute(stmt).all()
-    parties = parties_by_id(
-        conn, (r._mapping[k] for r in rows for k in ("consignor_id", "consignee_id", "notify_id"))
-    )
+    stmt = select(*(c for c in table_of(_C).c if c.key not in {"vessel_call_id", "ordinal"}))
+    rows = dict_rows(conn, stmt.where(_C.message_id.in_(message_ids)).order_by(_C.message_id, _C.ordinal))
+    parties = parties_by_id(conn, (row[column] for row in rows for column in _ROLES.values()))
     found: defaultdict[int, list[Consignment]] = defaultdict(list)
     for row in rows:
-        consignment = Consignment(
-            bill_of_lading=row.bill_of_lading,
-            consignor=parties.get(row.consignor_id),
-            consignee=parties.get(row.consignee_id),
-            notify=parties.get(row.notify_id),
-            place_of_origin=row.place_of_origin,
-            port_of_loading=row.port_of_loading,
-            port_of_discharge=row.port_of_discharge,
-            transhipment_ports=split_ports(row.transhipment_ports),
-            goods_items=tuple(goods.get(row.id, ())),
-        )
-        found[row.message_id].append(consignment)
+        for role, column in _ROLES.items():
+            party_id = row.pop(column)
+            row[role] = None if party_id is None else parties[party_id]
+        row["transhipment_ports"] = split_ports(row["transhipment_ports"])
+        row["goods_items"] = goods.get(row.pop("id"), ())
+        found[row.pop("message_id")].append(Consignment.model_validate(row))
     return found
 
 
@@ -141,8 +133,8 @@ def _goods(conn: Connection, message_ids: MessageIds) -> dict[int, list[GoodsIte
         .where(_C.message_id.in_(message_ids))
         .order_by(_P.goods_item_id, _P.ordinal)
     )
-    for placement in conn.execute(placement_stmt):
-        placements[placement.goods_item_id].append(fields_of(placement, "goods_item_id"))
+    for placement in dict_rows(conn, placement_stmt):
+        placements[placement.pop("goods_item_id")].append(placement)
     columns = (_G.item_number, _G.hs_code, _G.hs_raw, _G.description, _G.packages, _G.package_type)
     stmt = (
         select(_G.id, _G.consignment_id, *columns, _G.gross_kg)
@@ -151,7 +143,7 @@ def _goods(conn: Connection, message_ids: MessageIds) -> dict[int, list[GoodsIte
         .order_by(_G.consignment_id, _G.ordinal)
     )
     found: defaultdict[int, list[GoodsItem]] = defaultdict(list)
-    for row in conn.execute(stmt):
-        item = fields_of(row, "id", "consignment_id") | {"placements": placements.get(row.id, ())}
-        found[row.consignment_id].append(GoodsItem.model_validate(item))
+    for item in dict_rows(conn, stmt):
+        item["placements"] = placements.get(item.pop("id"), ())
+        found[item.pop("consignment_id")].append(GoodsItem.model_validate(item))
     return found

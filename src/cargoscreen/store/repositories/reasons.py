@@ -1,4 +1,7 @@
-"""Reasons as stored: a JSON list of ``{"kind", "code", "text", "weight", "details"}`` objects, in order."""
+"""Reasons as stored: a JSON list of ``{"kind", "code", "text", "weight", "details"}`` objects, in order.
+
+Reading them back needs nothing here: the stored list is validated by the record that holds it.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +23,3 @@ def reasons_to_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
         }
         for reason in reasons
     ]
-
-
-def reasons_from_json(data: Iterable[dict[str, Any]]) -> tuple[Reason, ...]:
-    """The domain reasons of a stored JSON list (validated)."""
-    return tuple(Reason.model_validate(item) for item in data)

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, select
 
 from cargoscreen.domain.ids import parse_container_number
 from cargoscreen.domain.targeting import Channel, DailyCapacity, SelectionDecision, SelectionResult
-from cargoscreen.store.repositories._sql import AnyRow, insert_many, insert_returning_ids
-from cargoscreen.store.repositories.reasons import reasons_from_json, reasons_to_json
+from cargoscreen.store.repositories._sql import AnyRow, gc_paused, insert_many, insert_returning_ids
+from cargoscreen.store.repositories.reasons import reasons_to_json
 from cargoscreen.store.tables import SelectionDecisionRow, SelectionRunRow
 from cargoscreen.store.views import SavedSelection
 
@@ -55,6 +55,18 @@ class SelectionRepository:
         ``imo_voyage_of`` gives the (IMO number, voyage) of every decided container. Raises ``ValueError``
         when a container has none, or an overflow decision is not one of the decisions.
         """
+        with gc_paused():
+            return self._save(result, run_date, imo_voyage_of, exploration_share, model_version, created_by)
+
+    def _save(
+        self,
+        result: SelectionResult,
+        run_date: date,
+        imo_voyage_of: Mapping[str, tuple[str, str]],
+        exploration_share: float,
+        model_version: str | None,
+        created_by: str,
+    ) -> int:
         positions = _overflow_positions(result)
         run = {
             "run_date": run_date,
@@ -77,7 +89,10 @@ class SelectionRepository:
         if run_date is not None:
             stmt = stmt.where(_R.run_date == run_date)
         run = self._conn.execute(stmt.order_by(_R.run_date.desc(), _R.id.desc()).limit(1)).first()
-        return None if run is None else self._saved(run)
+        if run is None:
+            return None
+        with gc_paused():
+            return self._saved(run)
 
     def decision_for(self, container_number: str) -> SelectionDecision | None:
         """The container's decision in the latest run that decided it, or ``None``."""
@@ -157,11 +172,12 @@ def _decision_row(
 
 
 def _decision(row: AnyRow) -> SelectionDecision:
+    """The stored decision, validated (reasons too) in one pydantic call."""
     return SelectionDecision.model_validate(
         {
             "container_number": row.container_number,
             "channel": row.channel,
-            "reasons": reasons_from_json(row.reasons),
+            "reasons": row.reasons,
             "exploration": row.exploration,
             "exploration_kind": row.exploration_kind,
             "rank": row.rank,

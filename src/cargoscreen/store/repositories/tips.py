@@ -59,9 +59,7 @@ class TipRepository:
 
     def revoke(self, tip_id: str, at: datetime) -> bool:
         """Revoke a tip from ``at`` on; ``False`` when it is not stored or was already revoked."""
-        stmt = (
-            update(_T).where(_T.tip_id == tip_id, _T.revoked_at.is_(None)).values(revoked_at=at)
-        )
+        stmt = update(_T).where(_T.tip_id == tip_id, _T.revoked_at.is_(None)).values(revoked_at=at)
         return self._conn.execute(stmt).rowcount == 1
 
     def revoked_at(self, tip_id: str) -> datetime | None:

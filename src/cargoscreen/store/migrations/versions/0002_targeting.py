@@ -13,6 +13,7 @@ created inside ``batch_alter_table`` so the same code runs on SQLite and Postgre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -50,7 +51,7 @@ def _text(name: str, length: int | None = None, *, nullable: bool = False) -> sa
     return sa.Column(name, sa.String(length=length), nullable=nullable)
 
 
-def _column(name: str, kind: sa.types.TypeEngine[object], *, nullable: bool = False) -> sa.Column[object]:
+def _column(name: str, kind: sa.types.TypeEngine[Any], *, nullable: bool = False) -> sa.Column[Any]:
     return sa.Column(name, kind, nullable=nullable)
 
 
