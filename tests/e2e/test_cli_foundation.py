@@ -80,7 +80,17 @@ def test_db_upgrade_reports_the_revision(runner: CliRunner) -> None:
     assert "revision" in invoke(runner, "db", "upgrade")
 
 
-def test_demo_walks_a_small_day(runner: CliRunner) -> None:
-    printed = invoke(runner, "demo", "--containers", "300", "--seed", "5")
-    for heading in ("Simulate a port day", "Ingest the messages", "Port day summary", "containers show"):
-        assert heading in printed
+def test_demo_walks_small_days_through_selection_and_learning(runner: CliRunner) -> None:
+    printed = invoke(runner, "demo", "--containers", "400", "--history-days", "1", "--seed", "5")
+    for heading in (
+        "Simulate 2 port days",
+        "Ingest the messages",
+        "Targeting and learning, day by day",
+        "Today's selection",
+        "capacity use",
+        "Exploration picks",
+        "customs events emitted",
+        "Port day summary",
+        "containers show",
+    ):
+        assert heading in printed, heading

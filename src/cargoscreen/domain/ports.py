@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -68,6 +68,8 @@ class HistoryRepository(Protocol):
     ) -> PartyHistoryView: ...
 
     def manifests_between(self, start: datetime, end: datetime) -> list[Manifest]: ...
+
+    def manifests_of_calls(self, calls: Collection[tuple[str, str]]) -> list[Manifest]: ...
 
 
 class AssessmentRepository(Protocol):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy as np
 from cargoscreen.domain.errors import CargoscreenError
 from cargoscreen.domain.outcomes import InspectionOutcome
 from cargoscreen.domain.ports import UnitOfWorkFactory
-from cargoscreen.pipeline.targeting import day_window, past_parties
+from cargoscreen.pipeline.targeting import past_parties
 from cargoscreen.risk.case import ContainerCase, PartySeen, build_cases
 from cargoscreen.risk.container_model import (
     ContainerRiskModel,
@@ -27,7 +27,6 @@ from cargoscreen.risk.evaluation import EvaluationReport, evaluate, labels_from_
 from cargoscreen.risk.features import PastParties
 
 KIND = "container"
-_LOOKBACK = timedelta(days=21)  # outcomes are recorded after the call arrived; look this far back for it
 
 
 @dataclass
@@ -56,14 +55,8 @@ def labelled_history(
 ) -> tuple[list[ContainerCase], list[dict[str, PartySeen] | None], np.ndarray, np.ndarray]:
     """Inspected cases (by arrival), each with its shippers' history, labels and kg seized."""
     calls = {(o.imo_number, o.voyage_number) for o in outcomes}
-    days = sorted({o.recorded_at.date() for o in outcomes})
-    first, last = day_window(days[0] - _LOOKBACK)[0], day_window(days[-1])[1]
     with unit_of_work() as uow:
-        manifests = [
-            m
-            for m in uow.history.manifests_between(first, last)
-            if (m.vessel_call.imo_number, m.vessel_call.voyage_number) in calls
-        ]
+        manifests = uow.history.manifests_of_calls(calls)
     by_day: dict[date, list[ContainerCase]] = defaultdict(list)
     pasts: dict[date, PastParties] = {}
     for manifest in manifests:

@@ -1,16 +1,12 @@
 """Replay a labelled history week by week as the learning loop would have lived it (Kim et al., IEEE TKDE).
 
-The rows are taken in date order. The first ``initial_weeks`` are fully labelled and train the first model.
-Then, each week: the current model scores the week's rows, ``inspection_rate`` of them are selected (by
-score, with ``exploration_share`` of the picks spent on exploration: ``uncertainty_share`` of that on the
-rows scored nearest the week's cut, the rest at random, as :mod:`cargoscreen.risk.selection` does), the
-labels of the selected rows only are revealed and join the training set, and the model is retrained. Each
-strategy (one per exploration share) replays the same weeks from the same start. Per week and strategy the
-report keeps the precision of the selection, its recall (share of the week's positives caught) and more.
-
-A source gives the rows' days, the ground truth (used to reveal selected labels and to measure) and features
-computed from the labels of given rows only. :class:`KcsSource` serves the KCS declarations: a revealed
-row's training features are the ones it was scored with, so training sees what scoring saw.
+Rows go in date order; the first ``initial_weeks`` are fully labelled and train the first model. Then each
+week the current model scores the week's rows and ``inspection_rate`` of them are selected by score, with
+``exploration_share`` of the picks spent on exploration (``uncertainty_share`` of that on the rows scored
+nearest the week's cut, the rest at random, as :mod:`cargoscreen.risk.selection` does); only the selected
+rows' labels are revealed and join the training set (with the features they were scored with), and the
+model is retrained. Each strategy (exploration share) replays the same weeks from the same start; the report
+keeps, per week and strategy, the selection's precision, its recall (share of the week's positives caught).
 """
 
 from __future__ import annotations
@@ -38,19 +34,15 @@ REPLAY_MODEL: dict[str, Any] = {"n_estimators": 100, "learning_rate": 0.1, "num_
 
 
 class ReplaySource(Protocol):
-    """A labelled history, rows in date order."""
+    """A labelled history, rows in date order: ``days()`` their day numbers (non-decreasing); ``truth()``
+    every 0/1 label (the replay reveals selected rows' labels from it, and measures with it);
+    ``initial_features(rows)`` training features of the fully labelled start, each row seeing labelled
+    ``rows`` of earlier days only; ``features(rows, known)`` features computed from the ``known`` rows' labels."""
 
-    def days(self) -> np.ndarray:
-        """Day number of each row (non-decreasing)."""
-
-    def truth(self) -> np.ndarray:
-        """0/1 label of every row: the replay reveals selected rows' labels and measures with it."""
-
-    def initial_features(self, rows: np.ndarray) -> pd.DataFrame:
-        """Training features of the fully labelled start: each row sees labelled ``rows`` of earlier days."""
-
-    def features(self, rows: np.ndarray, known: np.ndarray) -> pd.DataFrame:
-        """Features of ``rows`` computed from the labels of the ``known`` rows only."""
+    def days(self) -> np.ndarray: ...
+    def truth(self) -> np.ndarray: ...
+    def initial_features(self, rows: np.ndarray) -> pd.DataFrame: ...
+    def features(self, rows: np.ndarray, known: np.ndarray) -> pd.DataFrame: ...
 
 
 class KcsSource:
@@ -82,11 +74,15 @@ class KcsSource:
         return np.asarray(self.frame[column].to_numpy() == value, dtype=np.int64)
 
     def initial_features(self, rows: np.ndarray) -> pd.DataFrame:
-        return kcs_features.past_features(self.frame.iloc[rows].reset_index(drop=True))
+        return kcs_features.past_features(self._rows(rows))
 
     def features(self, rows: np.ndarray, known: np.ndarray) -> pd.DataFrame:
-        history = kcs_features.history_from(self.frame.iloc[known].reset_index(drop=True))
-        return kcs_features.features_from_history(self.frame.iloc[rows].reset_index(drop=True), history)
+        return kcs_features.features_from_history(
+            self._rows(rows), kcs_features.history_from(self._rows(known))
+        )
+
+    def _rows(self, rows: np.ndarray) -> pd.DataFrame:
+        return self.frame.iloc[rows].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -140,12 +136,27 @@ class ReplayReport:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready (without the revealed indices)."""
         return {
-            "params": self.params,
-            "initial_rows": self.initial_rows,
-            "seconds": self.seconds,
-            "summary": self.summary(),
-            "weeks": [asdict(w) for w in self.weeks],
-        }
+            "params": self.params, "initial_rows": self.initial_rows, "seconds": self.seconds,
+            "summary": self.summary(), "weeks": [asdict(w) for w in self.weeks],
+        }  # fmt: skip
+
+
+class _RankingModel(RiskModel):
+    """``RiskModel``'s booster trained once, without the calibration fit: the replay only ranks, and Platt
+    scaling is monotone (it would not change the order), so this halves the weekly training time."""
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: np.ndarray,
+        *,
+        holdout: np.ndarray | None = None,
+        X_holdout: pd.DataFrame | None = None,
+    ) -> _RankingModel:
+        self.feature_names_ = [str(c) for c in X.columns]
+        self.calibration_ = (1.0, 0.0)
+        self.booster_ = self._train(X, np.asarray(y, dtype=np.int64))
+        return self
 
 
 @dataclass(frozen=True)
@@ -220,18 +231,16 @@ def _strategy(source: ReplaySource, plan: _Plan, share: float) -> tuple[list[Wee
     results = []
     for w in plan.later:
         rows = np.flatnonzero(plan.week == w)
-        model = RiskModel(**plan.params).fit(pd.concat(train_x, ignore_index=True), np.concatenate(train_y))
+        training = pd.concat(train_x, ignore_index=True)
+        model = _RankingModel(**plan.params).fit(training, np.concatenate(train_y))
         x = source.features(rows, np.concatenate(known))
         budget = max(1, round(plan.inspection_rate * len(rows)))
         scores = model.predict_proba(x)[:, 1]
         picked, explored = select_week(scores, budget, share, plan.uncertainty_share, rng)
         labels = truth[rows[picked]]  # the only labels revealed this week
         y = truth[rows]
-        first_day, caught, total = (
-            str(np.datetime64(int(plan.days[rows[0]]), "D")),
-            int(labels.sum()),
-            int(y.sum()),
-        )
+        first_day = str(np.datetime64(int(plan.days[rows[0]]), "D"))
+        caught, total = int(labels.sum()), int(y.sum())
         results.append(WeekResult(
             name, share, w, first_day, len(rows), total, len(picked), caught, float(labels.mean()),
             caught / total if total else 0.0, int(explored.sum()), int(labels[explored].sum()),
@@ -240,12 +249,8 @@ def _strategy(source: ReplaySource, plan: _Plan, share: float) -> tuple[list[Wee
         known.append(rows[picked])
         train_x.append(x.iloc[picked])
         train_y.append(labels)
-    log.info(
-        "replayed %s: caught %d of %d",
-        name,
-        sum(r.caught for r in results),
-        sum(r.positives for r in results),
-    )
+    caught = sum(r.caught for r in results)
+    log.info("replayed %s: caught %d of %d", name, caught, sum(r.positives for r in results))
     return results, np.concatenate(known[1:])
 
 
@@ -262,9 +267,8 @@ def select_week(
     order = np.argsort(-scores, kind="stable")
     exploit, rest = order[: budget - explore], order[budget - explore :]
     cut = scores[exploit[-1]] if len(exploit) else 0.5
-    uncertain = rest[
-        np.argsort(np.abs(scores[rest] - cut), kind="stable")[: int(uncertainty_share * explore + 0.5)]
-    ]
+    nearest = np.argsort(np.abs(scores[rest] - cut), kind="stable")
+    uncertain = rest[nearest[: int(uncertainty_share * explore + 0.5)]]
     pool = np.setdiff1d(rest, uncertain)
     drawn = rng.choice(pool, size=min(explore - len(uncertain), len(pool)), replace=False)
     picked = np.concatenate([exploit, uncertain, np.sort(drawn)]).astype(np.int64)
@@ -282,16 +286,13 @@ def plot_replay(report: ReplayReport, path: Path) -> Path:
     weekly, cumulative = figure.subplots(1, 2)
     for name, part in report.frame().groupby("strategy", sort=False):
         total = part["caught"].sum() / max(1, part["positives"].sum())
-        weekly.plot(
-            part["week"], part["recall"], marker=".", linewidth=1, label=f"{name} (overall {total:.2f})"
-        )
+        label = f"{name} (overall {total:.2f})"
+        weekly.plot(part["week"], part["recall"], marker=".", linewidth=1, label=label)
         running = part["caught"].cumsum() / part["positives"].cumsum().clip(lower=1)
         cumulative.plot(part["week"], running, linewidth=1.5, label=str(name))
     rate = report.params.get("inspection_rate", 0.0)
     for axes, title in ((weekly, "recall of the week's selection"), (cumulative, "cumulative recall")):
-        axes.set(
-            xlabel="week", ylabel="recall", ylim=(0, 1.02), title=f"{title} (inspection rate {rate:.0%})"
-        )
+        axes.set(xlabel="week", ylabel="recall", ylim=(0, 1.02), title=f"{title}, inspecting {rate:.0%}")
         axes.title.set_fontsize(9)
         axes.grid(alpha=0.3)
         axes.legend(fontsize=8)

@@ -6,11 +6,11 @@ in no window and in no history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select, tuple_
 
 from cargoscreen.domain.records import Manifest
 from cargoscreen.store.repositories._sql import AnyRow, gc_paused
@@ -68,6 +68,14 @@ class HistoryRepository:
         """Every stored message of the calls whose time is in [``start``, ``end``), in ingest order."""
         when = arrival()
         ids = select(_M.id).join(_V, _V.id == _M.vessel_call_id).where(when >= start, when < end)
+        return read_manifests(self._conn, ids)
+
+    def manifests_of_calls(self, calls: Collection[tuple[str, str]]) -> list[Manifest]:
+        """Every stored message of the vessel calls given as (IMO number, voyage), in ingest order."""
+        if not calls:
+            return []
+        wanted = tuple_(_V.imo_number, _V.voyage_number).in_(sorted(calls))
+        ids = select(_M.id).join(_V, _V.id == _M.vessel_call_id).where(wanted)
         return read_manifests(self._conn, ids)
 
     def _party_keys(self, earlier: ColumnElement[bool], key: PartyKey | None) -> dict[int, str]:
