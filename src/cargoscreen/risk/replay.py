@@ -189,10 +189,8 @@ def replay(
 ) -> ReplayReport:
     """Replay every week after the initial ones (at most ``max_weeks``) once per exploration share;
     ``workers`` > 1 replays the strategies in that many processes (the source must pickle)."""
-    if not 0 < inspection_rate <= 1 or not 0 <= uncertainty_share <= 1:
-        raise ValueError("inspection_rate is in (0, 1] and uncertainty_share in [0, 1]")
-    if any(not 0 <= share <= 1 for share in exploration_shares):
-        raise ValueError("exploration shares are fractions between 0 and 1")
+    if not 0 < inspection_rate <= 1 or not all(0 <= v <= 1 for v in (uncertainty_share, *exploration_shares)):
+        raise ValueError("inspection_rate is in (0, 1]; the uncertainty and exploration shares in [0, 1]")
     started = time.perf_counter()
     days = source.days()
     week = (days - days[0]) // 7
