@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
+
 from cargoscreen.domain.events import EquipmentEvent, EventSource
 from cargoscreen.domain.ports import PartyHistoryView, UnitOfWorkFactory
 from cargoscreen.domain.targeting import DailyCapacity, RiskAssessment, SelectionResult, Tip
@@ -120,11 +122,7 @@ def _assess(
     variances: dict[str, float] | None = None
     explanations: dict[str, list[tuple[str, float]]] | None = None
     if options.model is not None and cases:
-        scored = options.model.score(cases, top=3, shippers=past.shippers or None)
-        numbers = [c.container_number for c in cases]
-        scores = dict(zip(numbers, (float(p) for p in scored.probability), strict=True))
-        variances = dict(zip(numbers, (float(v) for v in scored.variance), strict=True))
-        explanations = dict(zip(numbers, ([tuple(x) for x in e] for e in scored.explanations), strict=True))  # type: ignore[misc]
+        scores, variances, explanations = model_scores(options.model, cases, past)
     timings["model"] = clock.perf_counter() - mark
     mark = clock.perf_counter()
     assessments = assess(
@@ -145,6 +143,28 @@ def _assess(
 #: Party ages and novelty mean something only when the store's history reaches this far back: with a
 #: shorter history every party would look new (first seen on the first day the store has).
 MIN_HISTORY_DAYS = 90
+
+
+#: Explanations (TreeSHAP contributions) are computed for this many of the riskiest containers only: they
+#: are what an officer reads, and explaining all 33 000 would cost more than everything else together.
+EXPLAINED = 1500
+
+
+def model_scores(
+    model: ContainerRiskModel, cases: Sequence[ContainerCase], past: PastParties, explained: int = EXPLAINED
+) -> tuple[dict[str, float], dict[str, float], dict[str, list[tuple[str, float]]]]:
+    """Probability and variance of every case; top-3 contributions of the ``explained`` most probable."""
+    shippers = past.shippers or None
+    scored = model.score(cases, top=0, shippers=shippers)
+    numbers = [c.container_number for c in cases]
+    order = np.argsort(-scored.probability, kind="stable")[:explained]
+    riskiest = [cases[i] for i in order]
+    explanations = model.explain(riskiest, top=3, shippers=shippers)
+    return (
+        dict(zip(numbers, scored.probability.tolist(), strict=True)),
+        dict(zip(numbers, scored.variance.tolist(), strict=True)),
+        {c.container_number: list(e) for c, e in zip(riskiest, explanations, strict=True)},
+    )
 
 
 def past_parties(unit_of_work: UnitOfWorkFactory, day: date) -> PastParties:
