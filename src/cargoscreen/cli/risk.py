@@ -133,3 +133,55 @@ def _train_table(manifest: dict[str, Any], seconds: float) -> Table:
             table.add_row(f"holdout {name}", "n/a" if value is None else f"{value:.3f}")
     table.add_row("time", f"{seconds:.1f} s")
     return table
+
+
+@app.command()
+def replay(
+    data: list[Path] = typer.Option(
+        ..., "--data", help="Labelled history (KCS CSV files, e.g. train and valid)."
+    ),
+    out: Path = typer.Option(
+        Path("replay"), "--out", help="Folder for replay.json and recall_over_weeks.png."
+    ),
+    target: Target = typer.Option(Target.critical, "--target", help="fraud or critical."),
+    inspection_rate: float = typer.Option(0.1, help="Share of each week's items selected (labels revealed)."),
+    exploration: str = typer.Option("0,0.1,0.2", help="Exploration shares to compare, comma-separated."),
+    initial_weeks: int = typer.Option(8, min=1, help="Fully labelled weeks that train the first model."),
+    max_weeks: int | None = typer.Option(None, min=1, help="Replay at most this many weeks."),
+    subsample: float = typer.Option(1.0, min=0.01, max=1.0, help="Share of rows kept (quick looks)."),
+    workers: int = typer.Option(2, min=1, help="Strategies replayed in parallel processes."),
+) -> None:
+    """Weekly active-learning replay (Kim et al.): only selected items' labels are revealed; compares shares."""
+    import json
+
+    from cargoscreen.risk.replay import KcsSource, plot_replay
+    from cargoscreen.risk.replay import replay as run_replay
+
+    def go() -> tuple[dict[str, Any], Path]:
+        shares = tuple(float(x) for x in exploration.split(",") if x.strip())
+        source = KcsSource.from_files(data, target=target.value, subsample=subsample)
+        report = run_replay(
+            source,
+            inspection_rate=inspection_rate,
+            exploration_shares=shares,
+            initial_weeks=initial_weeks,
+            max_weeks=max_weeks,
+            workers=workers,
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        document = report.to_dict()
+        (out / "replay.json").write_text(
+            json.dumps(document, indent=1, default=float) + "\n", encoding="utf-8"
+        )
+        return document, plot_replay(report, out / "recall_over_weeks.png")
+
+    document, plot = _run(go)
+    table = Table(title=f"Replay: {len(document['weeks'])} strategy-weeks in {document['seconds']:.0f} s")
+    for column in ("strategy", "caught", "positives", "recall", "precision"):
+        table.add_column(column, justify="right")
+    for name, row in document["summary"].items():
+        table.add_row(
+            name, str(row["caught"]), str(row["positives"]), f"{row['recall']:.3f}", f"{row['precision']:.3f}"
+        )
+    console.print(table)
+    console.print(f"written {out / 'replay.json'} and {plot}")
