@@ -284,9 +284,8 @@ def describe(name: str, value: float | str | None) -> str:
             f"{party} first seen today or never" if value == 0 else f"{party} first seen {value:.0f} days ago"
         )
     if name == "goods.kg_per_package_log_ratio":
-        ratio = math.exp(
-            min(float(value), 30.0)
-        )  # the log of kg per package over the usual: never that large
+        # a log ratio of kg per package to the usual: never that large, but a typo must not crash the text
+        ratio = math.exp(min(float(value), 30.0))
         return f"kg per package {100 * ratio:,.0f} % of the usual for its HS heading"
     words = _WORDS.get(name, name.replace(".", " ").replace("_", " ") + " {:.0f}")
     if "|" in words:

@@ -6,7 +6,6 @@ All manifests here are SYNTHETIC, built by hand.
 from __future__ import annotations
 
 import math
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -237,14 +236,12 @@ def test_plain_words_for_the_officer(fitted: tuple[FeatureBuilder, list[Containe
         assert "." not in describe(name, 1234.5678), name  # explain.feature_label turns dots into blanks
 
 
-def test_a_day_of_33_000_containers_in_under_two_seconds(
-    fitted: tuple[FeatureBuilder, list[ContainerCase]],
-) -> None:
+def test_a_day_of_33_000_containers_in_one_call(fitted: tuple[FeatureBuilder, list[ContainerCase]]) -> None:
+    """Volume, results only (timings live in bench/targeting_speed.py; about 0.5 s for a day here)."""
     builder, cases = fitted
     day = cases * (33_000 // len(cases))
     seen = {"FRUTAS DEL SUR": PartySeen(date(2026, 1, 1), 40)}
-    started = time.perf_counter()
     matrix = builder.transform(day, shippers=seen)
-    seconds = time.perf_counter() - started
-    assert matrix.shape[0] == len(day)
-    assert seconds < 4.0, f"{seconds:.2f}s (target 2 s; measured about 0.3 s on an idle 2-core machine)"
+    np.testing.assert_array_equal(
+        matrix, np.tile(builder.transform(cases, shippers=seen), (len(day) // len(cases), 1))
+    )
