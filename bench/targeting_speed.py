@@ -24,6 +24,7 @@ from cargoscreen.pipeline.targeting import EXPLAINED, model_scores
 from cargoscreen.risk.case import build_cases
 from cargoscreen.risk.container_model import ContainerRiskModel
 from cargoscreen.risk.features import PastParties
+from cargoscreen.risk.gcpause import cyclic_gc_paused
 from cargoscreen.risk.rules import default_profile
 from cargoscreen.risk.scoring import assess
 from cargoscreen.risk.selection import select
@@ -62,7 +63,8 @@ def main() -> None:
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    cases = [c for m in manifests for c in build_cases(m)]
+    with cyclic_gc_paused():
+        cases = [c for m in manifests for c in build_cases(m)]
     timings["build_cases"] = time.perf_counter() - start
     mark = time.perf_counter()
     scores, variances, explanations = model_scores(model, cases, PastParties(consignees={}, shippers={}))

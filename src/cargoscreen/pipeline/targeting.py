@@ -21,6 +21,7 @@ from cargoscreen.domain.targeting import DailyCapacity, RiskAssessment, Selectio
 from cargoscreen.risk.case import ContainerCase, PartySeen, build_cases
 from cargoscreen.risk.container_model import ContainerRiskModel
 from cargoscreen.risk.features import PastParties
+from cargoscreen.risk.gcpause import cyclic_gc_paused
 from cargoscreen.risk.normalise import normalise_party
 from cargoscreen.risk.rules import RuleSet
 from cargoscreen.risk.scoring import assess
@@ -77,7 +78,8 @@ def target_day(
         entries = uow.watchlists.all(options.day)
     past = past_parties(unit_of_work, options.day)
     known = bool(past.consignees)
-    cases = [case for m in manifests for case in build_cases(m, past.consignees if known else None)]
+    with cyclic_gc_paused():
+        cases = [case for m in manifests for case in build_cases(m, past.consignees if known else None)]
     timings["read_and_build_cases"] = clock.perf_counter() - started
     assessments = _assess(cases, options, tips, WatchList(entries) if entries else None, now, past, timings)
     mark = clock.perf_counter()
@@ -155,11 +157,12 @@ def model_scores(
 ) -> tuple[dict[str, float], dict[str, float], dict[str, list[tuple[str, float]]]]:
     """Probability and variance of every case; top-3 contributions of the ``explained`` most probable."""
     shippers = past.shippers or None
-    scored = model.score(cases, top=0, shippers=shippers)
-    numbers = [c.container_number for c in cases]
-    order = np.argsort(-scored.probability, kind="stable")[:explained]
-    riskiest = [cases[i] for i in order]
-    explanations = model.explain(riskiest, top=3, shippers=shippers)
+    with cyclic_gc_paused():
+        scored = model.score(cases, top=0, shippers=shippers)
+        numbers = [c.container_number for c in cases]
+        order = np.argsort(-scored.probability, kind="stable")[:explained]
+        riskiest = [cases[i] for i in order]
+        explanations = model.explain(riskiest, top=3, shippers=shippers)
     return (
         dict(zip(numbers, scored.probability.tolist(), strict=True)),
         dict(zip(numbers, scored.variance.tolist(), strict=True)),

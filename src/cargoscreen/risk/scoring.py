@@ -15,9 +15,7 @@ re-validation: at 33 000 containers a day, pydantic re-checking every IMO number
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +25,7 @@ import numpy as np
 from cargoscreen.domain.targeting import Channel, Reason, RiskAssessment, Tip
 from cargoscreen.risk.case import ContainerCase, FieldValue
 from cargoscreen.risk.explain import model_reasons, rule_reason, tip_reason, watchlist_reason
+from cargoscreen.risk.gcpause import cyclic_gc_paused
 from cargoscreen.risk.rules import RuleHits, RuleSet
 from cargoscreen.risk.tips import TipMatch, forced_channel, match_tips
 from cargoscreen.risk.watchlists import DEFAULT_THRESHOLD, WatchList, WatchListHit
@@ -76,20 +75,6 @@ def assess(
             )
             for i, case in enumerate(cases)
         ]
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (restored after): scoring and selection allocate a few objects
-    per container and none in reference cycles, yet each burst made the collector rescan the caller's whole
-    heap (at 33 000 containers: half of the time). Reference counting still frees everything."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _probabilities(

@@ -31,7 +31,7 @@ from cargoscreen.domain.targeting import (
     SelectionDecision,
     SelectionResult,
 )
-from cargoscreen.risk.scoring import cyclic_gc_paused
+from cargoscreen.risk.gcpause import cyclic_gc_paused
 
 LANES = (Channel.PHYSICAL, Channel.SCAN)
 _EVENTS = {
