@@ -31,8 +31,12 @@ test: install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench
 
+## Run every benchmark; results go to bench/results/ and are quoted in docs/benchmarks.md.
 bench: install-dev
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/targeting.py
+	$(BIN)/python bench/targeting_speed.py
+	$(BIN)/python bench/replay.py
 
 clean:
 	rm -rf $(VENV) cargoscreen-data .mypy_cache .ruff_cache .pytest_cache
