@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -73,6 +74,15 @@ def test_watch_list_and_tip_force_a_container_into_the_selection(
     assert re.search(r"SCAN\s*│\s*10\s*│\s*10\s*│", printed), printed
     assert tipped in printed and "tip" in printed
     assert "used 1x" in invoke(runner, "risk", "tips", "list")
+    outbox = json.loads(
+        next((tmp_path / "data" / "outbox").glob("customs-events-2026-03-09-run*.json")).read_text()
+    )
+    lanes = {e["equipmentDetails"]["equipmentReference"]: e["eventClassification"]["equipmentEventType"]
+             for e in outbox["events"]}  # fmt: skip
+    assert lanes[tipped] == "CUSTOMS_SELECTED_FOR_INSPECTION"
+    assert sorted(set(lanes.values())) == [
+        "CUSTOMS_RELEASED", "CUSTOMS_SELECTED_FOR_INSPECTION", "CUSTOMS_SELECTED_FOR_SCAN"
+    ]  # fmt: skip
 
 
 def test_outcomes_feed_training_with_a_clear_error_when_labels_are_too_few(

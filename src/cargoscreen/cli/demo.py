@@ -22,7 +22,7 @@ from cargoscreen.pipeline import ingest_paths, iter_input_files
 from cargoscreen.pipeline.learning import active_container_model, train_from_outcomes
 from cargoscreen.pipeline.port_days import DayOutcome, run_day, scaled_capacity, synthetic_intelligence
 from cargoscreen.pipeline.simulation import write_simulation
-from cargoscreen.pipeline.targeting import TargetingOptions
+from cargoscreen.pipeline.targeting import TargetingOptions, write_customs_outbox
 from cargoscreen.risk.container_model import ContainerRiskModel
 from cargoscreen.simulate import SimulatedPort, SimulationConfig, simulate_port
 from cargoscreen.store import Database
@@ -89,7 +89,10 @@ def demo(
     console.print(Rule(f"4. Today's selection ({today}): reasons, capacity use, exploration"))
     for table in selection_tables(days[-1].report, top=12):
         console.print(table)
-    console.print(f"customs events emitted to the terminal: {len(days[-1].report.events):,} (DCSA)")
+    outbox = write_customs_outbox(days[-1].report, ctx.settings.data_dir / "outbox", today)
+    console.print(
+        f"customs events emitted to the terminals: {len(days[-1].report.events):,} (DCSA) → {outbox}"
+    )
     with db.unit_of_work() as uow:
         summary = uow.stats()
     console.print(Rule("5. The port in the store"))
@@ -150,7 +153,7 @@ def _days_table(days: list[DayOutcome]) -> Table:
         selection = d.report.selection
         chosen = [x for x in selection.decisions if x.channel.value != "GREEN"]
         table.add_row(
-            str(d.day),
+            f"{d.day:%m-%d}",
             "rules+model" if d.report.assessments and d.report.assessments[0].model_version else "rules",
             f"{len(chosen):,}",
             str(sum(x.exploration for x in chosen)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from cargoscreen.domain.reference import hs_nomenclature
-from cargoscreen.domain.targeting import Channel
+from cargoscreen.domain.targeting import Channel, Reason, ReasonKind, SelectionDecision
 from cargoscreen.pipeline import IngestReport
 from cargoscreen.pipeline.targeting import TargetingReport
 from cargoscreen.simulate import SimulatedPort
@@ -106,8 +106,8 @@ def selection_tables(report: TargetingReport, *, top: int = 15) -> list[Table]:
     riskiest = Table(title=f"Top {top} selected containers and why")
     for column in ("container", "lane", "score", "reasons"):
         riskiest.add_column(column, overflow="fold")
-    for decision in sorted((d for d in picked if not d.exploration), key=lambda d: d.rank)[:top]:
-        text = "\n".join(f"{r.kind.value}: {_headline(r.text)}" for r in decision.reasons[:4])
+    for decision in sorted((d for d in picked if not d.exploration), key=_intelligence_first)[:top]:
+        text = "\n".join(f"{r.kind.value}: {_headline(r)}" for r in decision.reasons[:5])
         riskiest.add_row(
             decision.container_number,
             decision.channel.value,
@@ -131,7 +131,16 @@ def selection_tables(report: TargetingReport, *, top: int = 15) -> list[Table]:
     return [lanes, riskiest, exploration]
 
 
-def _headline(text: str, limit: int = 90) -> str:
-    """The first clause of a reason (a rule's title before its rationale), cut to ``limit`` characters."""
+def _intelligence_first(decision: SelectionDecision) -> tuple[int, int]:
+    """Tips and watch-list hits first (an analyst checks them before anything else), then by rank."""
+    flagged = any(r.kind in (ReasonKind.TIP, ReasonKind.WATCHLIST) for r in decision.reasons)
+    return (0 if flagged else 1, decision.rank)
+
+
+def _headline(reason: Reason, limit: int = 90) -> str:
+    """A reason in one short line: a rule's title before its rationale, the model's probability alone."""
+    text = reason.text
+    if reason.kind is ReasonKind.MODEL and reason.code == "probability":
+        return f"probability {reason.weight:.2f}"
     head = text.split(": ", 1)[0] if len(text) > limit else text
     return head if len(head) <= limit else head[: limit - 1] + "…"

@@ -13,7 +13,7 @@ from cargoscreen.domain.errors import CargoscreenError
 from cargoscreen.domain.outcomes import InspectionOutcome, OutcomeResult
 from cargoscreen.domain.targeting import Channel, DailyCapacity, Reliability, Tip, TipTarget
 from cargoscreen.pipeline.learning import active_container_model
-from cargoscreen.pipeline.targeting import TargetingOptions, target_day
+from cargoscreen.pipeline.targeting import TargetingOptions, target_day, write_customs_outbox
 from cargoscreen.risk.rules import RuleSet, default_profile, load_profiles
 from cargoscreen.risk.watchlists import load_watchlist
 
@@ -72,6 +72,10 @@ def select_day(
         raise fail(exc) from None
     for table in selection_tables(report, top=top):
         console.print(table)
+    outbox = write_customs_outbox(report, ctx.settings.data_dir / "outbox", options.day)
+    console.print(
+        f"{len(report.events):,} DCSA customs events for the terminals written to [bold]{outbox}[/bold]"
+    )
 
 
 @rules_app.command("check")

@@ -8,10 +8,12 @@ selection run, the tip uses and one DCSA customs event per container, in one tra
 
 from __future__ import annotations
 
+import json
 import time as clock
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -224,3 +226,16 @@ def customs_events(
             )
         )
     return events
+
+
+def write_customs_outbox(report: TargetingReport, folder: Path, day: date) -> Path:
+    """The run's customs events as DCSA Track & Trace 3.0 JSON, for the terminal operating systems."""
+    from cargoscreen.ingest.dcsa import equipment_event_to_dcsa
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"customs-events-{day}-run{report.run_id}.json"
+    partial = path.with_suffix(".json.part")
+    events = [equipment_event_to_dcsa(event) for event in report.events]
+    partial.write_text(json.dumps({"events": events}, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(path)
+    return path
