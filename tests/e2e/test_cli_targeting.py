@@ -80,6 +80,8 @@ def test_watch_list_and_tip_force_a_container_into_the_selection(
     lanes = {e["equipmentDetails"]["equipmentReference"]: e["eventClassification"]["equipmentEventType"]
              for e in outbox["events"]}  # fmt: skip
     assert lanes[tipped] == "CUSTOMS_SELECTED_FOR_INSPECTION"
+    shown = invoke(runner, "containers", "show", tipped)
+    assert f"Risk of {tipped}" in shown and "lane PHYSICAL" in shown and "tip T-1" in shown
     assert sorted(set(lanes.values())) == [
         "CUSTOMS_RELEASED", "CUSTOMS_SELECTED_FOR_INSPECTION", "CUSTOMS_SELECTED_FOR_SCAN"
     ]  # fmt: skip

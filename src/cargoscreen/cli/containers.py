@@ -10,6 +10,7 @@ from rich.table import Table
 from cargoscreen.cli.context import console, err_console, load_context
 from cargoscreen.domain.errors import InvalidIdentifier
 from cargoscreen.domain.ids import parse_container_number
+from cargoscreen.domain.targeting import RiskAssessment, SelectionDecision
 from cargoscreen.store import CallVisit, ContainerDossier
 
 app = typer.Typer(help="Containers: everything stored about one container.", no_args_is_help=True)
@@ -26,10 +27,29 @@ def show(number: str = typer.Argument(..., help="ISO 6346 container number, e.g.
     db = load_context().ready_database()
     with db.unit_of_work() as uow:
         dossier = uow.containers.show(container_number)
+        assessment = uow.assessments.latest_for(container_number)
+        decision = uow.selections.decision_for(container_number)
     if dossier is None:
         err_console.print(f"[red]error:[/red] container {container_number} is not in the store")
         raise typer.Exit(1)
     console.print(render_dossier(dossier))
+    if assessment is not None:
+        console.print(render_risk(assessment, decision))
+
+
+def render_risk(assessment: RiskAssessment, decision: SelectionDecision | None) -> Panel:
+    """The latest risk assessment with every reason, and the lane of the latest selection."""
+    lane = decision.channel.value if decision else "not selected yet"
+    explored = (
+        f" (exploration: {decision.exploration_kind.value})" if decision and decision.exploration_kind else ""
+    )
+    lines = [f"score [bold]{assessment.score:.2f}[/bold], lane [bold]{lane}[/bold]{explored}"]
+    lines += [
+        f"{reason.kind.value}: {reason.text}"
+        for reason in (decision.reasons if decision else assessment.reasons)
+    ]
+    title = f"Risk of {assessment.container_number}, assessed {assessment.assessed_at:%Y-%m-%d %H:%M} UTC"
+    return Panel("\n".join(lines), title=title)
 
 
 def render_dossier(dossier: ContainerDossier) -> Group:
