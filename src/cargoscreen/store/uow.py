@@ -16,6 +16,7 @@ from cargoscreen.store.repositories import (
     ModelRepository,
     OutcomeRepository,
     QuarantineRepository,
+    ScanRepository,
     SelectionRepository,
     SourceRepository,
     TipRepository,
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.outcomes = OutcomeRepository(connection)
         self.models = ModelRepository(connection, clock)
         self.history = HistoryRepository(connection)
+        self.scans = ScanRepository(connection, clock)
 
     def stats(self, *, top: int = 10) -> PortSummary:
         """Counts over the whole store (``top`` HS chapters)."""

@@ -187,7 +187,7 @@ def test_migration_0002_adds_and_drops_only_the_targeting_tables(
         db.upgrade("0001")
         assert not TARGETING_TABLES & set(inspect(db.engine).get_table_names())
         store(db, [samples.sample_manifest()])  # data written before the upgrade survives it
-        db.upgrade()
+        db.upgrade("0002")
         assert db.current_revision() == "0002"
         assert set(inspect(db.engine).get_table_names()) >= TARGETING_TABLES
         with db.unit_of_work() as uow:
@@ -198,9 +198,10 @@ def test_migration_0002_adds_and_drops_only_the_targeting_tables(
         assert not TARGETING_TABLES & set(inspect(db.engine).get_table_names())
         with db.unit_of_work() as uow:
             assert uow.manifests.get(samples.sample_manifest().message_key) == samples.sample_manifest()
-        db.upgrade()
+        db.upgrade("0002")
         with db.unit_of_work() as uow:
             assert (uow.assessments.count(), uow.outcomes.count()) == (0, 0)
+        db.upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []

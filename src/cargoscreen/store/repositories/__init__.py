@@ -8,6 +8,7 @@ from cargoscreen.store.repositories.manifests import ManifestRepository
 from cargoscreen.store.repositories.models import ModelRepository
 from cargoscreen.store.repositories.outcomes import OutcomeRepository
 from cargoscreen.store.repositories.quarantine import QuarantineRepository
+from cargoscreen.store.repositories.scans import ScanRepository
 from cargoscreen.store.repositories.selections import SelectionRepository
 from cargoscreen.store.repositories.sources import SourceRepository
 from cargoscreen.store.repositories.tips import TipRepository
@@ -23,6 +24,7 @@ __all__ = [
     "OutcomeRepository",
     "PartyKey",
     "QuarantineRepository",
+    "ScanRepository",
     "SelectionRepository",
     "SourceRepository",
     "TipRepository",

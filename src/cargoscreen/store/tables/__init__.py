@@ -6,6 +6,7 @@ from cargoscreen.store.tables.calls import MessageRow, PartyRow, VesselCallRow
 from cargoscreen.store.tables.consignments import ConsignmentRow, GoodsItemRow, GoodsPlacementRow
 from cargoscreen.store.tables.equipment import EquipmentRow, SealRow
 from cargoscreen.store.tables.events import EquipmentEventRow
+from cargoscreen.store.tables.scans import ScanChannelRow, ScanFindingRow, ScanRenditionRow, ScanRow
 from cargoscreen.store.tables.targeting import (
     InspectionOutcomeRow,
     ModelVersionRow,
@@ -31,6 +32,10 @@ __all__ = [
     "PartyRow",
     "QuarantineRow",
     "RiskAssessmentRow",
+    "ScanChannelRow",
+    "ScanFindingRow",
+    "ScanRenditionRow",
+    "ScanRow",
     "SealRow",
     "SelectionDecisionRow",
     "SelectionRunRow",

@@ -1,0 +1,204 @@
+"""From a Scan to the network's input: a fixed millimetre grid, the container only, doors on the right.
+
+Attenuation P = -ln T is additive along the beam, so resampling averages P over the area of each working
+pixel (exact area weights, any input spacing): the mean P of a working pixel times its area is still
+proportional to the mass in it, which change detection uses to weigh what was added. At ``WORK_MM`` = 20 mm a
+1 kg brick (about 20 x 12 cm face on) covers some 60 working pixels, and a 40 ft high cube becomes about
+150 x 610 pixels, small enough for a CPU.
+
+The network sees six channels: high-energy P, low-energy P (a copy of the high one for single-energy scans),
+the dual-energy ratio (steel against organics), the distances from the door end and from the front end in
+metres (door bags and reefer units live at the ends), and the height from the roof. ``Frame`` maps working
+pixels back to the scan's own pixel coordinates (boxes, heat-map).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from cargoscreen.domain.scans import DoorEnd, Scan
+
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+#: Working pixel size, both axes (mm).
+WORK_MM = 20.0
+#: Height and width of the network input are padded to a multiple of this (three 2x poolings).
+MULTIPLE = 8
+#: P below this (after resampling) is air: the container's walls alone attenuate more.
+AIR_P = 0.03
+#: P scale of the first two channels (a full 40 ft reefer of fruit is P of about 3 at 6 MV).
+P_NORM = 4.0
+#: Below this high-energy P the dual-energy ratio is noise and is set to zero.
+RATIO_MIN_P = 0.08
+#: The ratio channel is (P_low / P_high - RATIO_CENTRE), clipped to +-RATIO_CLIP.
+RATIO_CENTRE, RATIO_CLIP = 1.5, 1.5
+#: Distance channels saturate at this many metres from each end.
+END_METRES = 3.0
+CHANNELS = ("p_high", "p_low", "ratio", "from_door", "from_front", "height")
+
+
+def schema() -> dict[str, object]:
+    """Everything a trained model assumes about its input; its hash is checked when weights are loaded."""
+    return {
+        "work_mm": WORK_MM,
+        "multiple": MULTIPLE,
+        "air_p": AIR_P,
+        "p_norm": P_NORM,
+        "ratio_min_p": RATIO_MIN_P,
+        "ratio_centre": RATIO_CENTRE,
+        "ratio_clip": RATIO_CLIP,
+        "end_metres": END_METRES,
+        "channels": list(CHANNELS),
+        "door_end": "RIGHT",
+    }
+
+
+def schema_hash() -> str:
+    """sha256 of ``schema()`` (canonical JSON), first 16 hex digits."""
+    text = json.dumps(schema(), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def area_weights(n_in: int, in_mm: float, out_mm: float) -> tuple[FloatArray, int]:
+    """Matrix (n_out x n_in) whose row j averages the input pixels under output pixel j, by overlap."""
+    length = n_in * in_mm
+    n_out = max(1, int(np.ceil(length / out_mm - 1e-6)))
+    edges_in = np.arange(n_in + 1, dtype=np.float64) * in_mm
+    edges_out = np.minimum(np.arange(n_out + 1, dtype=np.float64) * out_mm, length)
+    lo = np.maximum(edges_out[:-1, None], edges_in[None, :-1])
+    hi = np.minimum(edges_out[1:, None], edges_in[None, 1:])
+    overlap = np.clip(hi - lo, 0.0, None)
+    overlap /= np.maximum(overlap.sum(axis=1, keepdims=True), 1e-12)
+    return overlap.astype(np.float32), n_out
+
+
+def resample(image: npt.NDArray[np.floating], spacing_mm: tuple[float, float]) -> FloatArray:
+    """Area-average an image of (row, column) pixel spacing onto the ``WORK_MM`` grid."""
+    rows_w, _ = area_weights(image.shape[0], spacing_mm[0], WORK_MM)
+    cols_w, _ = area_weights(image.shape[1], spacing_mm[1], WORK_MM)
+    out: FloatArray = (rows_w @ image.astype(np.float32) @ cols_w.T).astype(np.float32)
+    return out
+
+
+def container_extent(p_high: FloatArray) -> tuple[int, int, int, int]:
+    """(row0, row1, col0, col1) of the container: rows and columns mostly above air attenuation."""
+    solid = p_high > AIR_P
+    rows = np.flatnonzero(solid.mean(axis=1) > 0.3)
+    cols = np.flatnonzero(solid.mean(axis=0) > 0.3)
+    if rows.size == 0 or cols.size == 0:
+        return 0, p_high.shape[0], 0, p_high.shape[1]
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """Where the working image sits in the scan: scale, crop and flip, to map results back."""
+
+    scan_shape: tuple[int, int]
+    spacing_mm: tuple[float, float]
+    crop: tuple[int, int, int, int]
+    flipped: bool
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(rows, columns) of the container in working pixels, before padding."""
+        return self.crop[1] - self.crop[0], self.crop[3] - self.crop[2]
+
+    def to_work(self, image: npt.NDArray[np.floating]) -> FloatArray:
+        """Resample, crop and flip a scan-sized image (e.g. a mask as 0/1) the way the scan was."""
+        work = resample(image, self.spacing_mm)
+        r0, r1, c0, c1 = self.crop
+        work = work[r0:r1, c0:c1]
+        out: FloatArray = np.ascontiguousarray(work[:, ::-1] if self.flipped else work)
+        return out
+
+    def box_to_scan(self, row0: int, row1: int, col0: int, col1: int) -> tuple[int, int, int, int]:
+        """Working-pixel box [row0, row1) x [col0, col1) to scan pixels (x0, y0, x1, y1), clipped."""
+        width = self.size[1]
+        if self.flipped:
+            col0, col1 = width - col1, width - col0
+        rows_per = WORK_MM / self.spacing_mm[0]
+        cols_per = WORK_MM / self.spacing_mm[1]
+        y0 = int(np.floor((row0 + self.crop[0]) * rows_per))
+        y1 = int(np.ceil((row1 + self.crop[0]) * rows_per))
+        x0 = int(np.floor((col0 + self.crop[2]) * cols_per))
+        x1 = int(np.ceil((col1 + self.crop[2]) * cols_per))
+        rows, cols = self.scan_shape
+        return min(x0, cols - 1), min(y0, rows - 1), max(min(x1, cols), x0 + 1), max(min(y1, rows), y0 + 1)
+
+    def to_scan(self, work: FloatArray) -> FloatArray:
+        """A working-grid image (container size) back onto the scan's pixels; outside the crop is 0."""
+        rows, cols = self.scan_shape
+        h, w = self.size
+        r = np.floor((np.arange(rows) + 0.5) * self.spacing_mm[0] / WORK_MM).astype(np.int64) - self.crop[0]
+        c = np.floor((np.arange(cols) + 0.5) * self.spacing_mm[1] / WORK_MM).astype(np.int64) - self.crop[2]
+        if self.flipped:
+            c = w - 1 - c
+        r_ok = (r >= 0) & (r < h)
+        c_ok = (c >= 0) & (c < w)
+        out = np.zeros((rows, cols), dtype=np.float32)
+        inner = work[np.clip(r, 0, h - 1)][:, np.clip(c, 0, w - 1)]
+        out[np.ix_(r_ok, c_ok)] = inner[np.ix_(r_ok, c_ok)]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """One scan at working resolution: network input (padded), the container's P, and the frame."""
+
+    tensor: FloatArray
+    p_high: FloatArray
+    p_low: FloatArray
+    frame: Frame
+    dual_energy: bool
+
+
+def padded(size: int) -> int:
+    """The next multiple of ``MULTIPLE`` at or above ``size``."""
+    return -(-size // MULTIPLE) * MULTIPLE
+
+
+def channels(p_high: FloatArray, p_low: FloatArray, *, dual_energy: bool) -> FloatArray:
+    """The six input channels of a container image (doors on the right), padded to ``MULTIPLE``."""
+    h, w = p_high.shape
+    tensor = np.zeros((len(CHANNELS), padded(h), padded(w)), dtype=np.float32)
+    tensor[0, :h, :w] = p_high / P_NORM
+    tensor[1, :h, :w] = p_low / P_NORM
+    if dual_energy:
+        valid = p_high > RATIO_MIN_P
+        ratio = np.where(valid, p_low / np.maximum(p_high, RATIO_MIN_P) - RATIO_CENTRE, 0.0)
+        tensor[2, :h, :w] = np.clip(ratio, -RATIO_CLIP, RATIO_CLIP)
+    from_front = (np.arange(w, dtype=np.float32) + 0.5) * (WORK_MM / 1000.0)
+    from_door = from_front[::-1]
+    tensor[3, :h, :w] = np.clip(from_door / END_METRES, 0.0, 1.0)[None, :]
+    tensor[4, :h, :w] = np.clip(from_front / END_METRES, 0.0, 1.0)[None, :]
+    tensor[5, :h, :w] = ((np.arange(h, dtype=np.float32) + 0.5) / h)[:, None]
+    return tensor
+
+
+def prepare(scan: Scan) -> Prepared:
+    """Resample both energies, crop to the container, put the doors on the right, build the channels."""
+    spacing = scan.meta.pixel_spacing_mm
+    high = resample(scan.attenuation(), spacing)
+    low_codes = scan.low
+    dual = low_codes is not None
+    low = resample(scan.attenuation(scan.meta.energies_kv[1]), spacing) if dual else high
+    crop = container_extent(high)
+    flipped = scan.meta.door_end is DoorEnd.LEFT
+    frame = Frame(scan_shape=scan.shape, spacing_mm=spacing, crop=crop, flipped=flipped)
+    r0, r1, c0, c1 = crop
+    p_high = high[r0:r1, c0:c1]
+    p_low = low[r0:r1, c0:c1]
+    if flipped:
+        p_high, p_low = p_high[:, ::-1], p_low[:, ::-1]
+    p_high = np.ascontiguousarray(p_high)
+    p_low = np.ascontiguousarray(p_low)
+    return Prepared(
+        tensor=channels(p_high, p_low, dual_energy=dual), p_high=p_high, p_low=p_low, frame=frame, dual_energy=dual
+    )
