@@ -1,0 +1,1 @@
+"""Custody of seized drugs: seizures, evidence bags, transfers, destruction planning and the hash-chained ledger."""

@@ -1,0 +1,1 @@
+"""Scanner scheduling: which scanner scans which selected container when (FIFO, greedy, CP-SAT, rolling)."""
