@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test install install-dev lint typecheck imports unit bench docs clean
+.PHONY: demo test install install-dev lint typecheck imports unit bench docs clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,12 @@ install-dev: $(BIN)/python
 demo: install
 	$(BIN)/cargoscreen demo
 
+## Debian's Chromium for the browser tests (never a browser a tool downloads).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium)
+
 ## Install everything and run every check: ruff, mypy (strict), import-linter, pytest.
-test: install-dev
+test: install-dev browser
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

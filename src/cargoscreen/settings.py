@@ -23,6 +23,40 @@ class TargetingSettings(BaseModel):
     )
 
 
+class WebSettings(BaseModel):
+    """The analyst workstation and the REST API (`cargoscreen serve`)."""
+
+    host: str = Field(default="127.0.0.1", description="Interface `serve` listens on (loopback by default)")
+    port: int = Field(default=8000, ge=1, le=65535, description="TCP port `serve` listens on")
+    session_hours: float = Field(
+        default=8.0, gt=0, le=168, description="Lifetime of a login session (hours) before logging in again"
+    )
+    cookie_secure: bool = Field(
+        default=True,
+        description="Send the session cookie over HTTPS only (browsers also accept it from http://localhost)",
+    )
+    demo_password: SecretStr | None = Field(
+        default=None,
+        description="Password of the demo users `demo` creates; unset: a random one, printed once",
+    )
+    page_size: int = Field(default=50, ge=1, le=500, description="Rows per page in the queue and API lists")
+
+
+class SensorSettings(BaseModel):
+    """The MQTT broker the sensor listener subscribes to, and its session."""
+
+    broker_url: str = Field(
+        default="mqtt://127.0.0.1:1883", description="MQTT broker: mqtt://[user:password@]host[:port]"
+    )
+    client_id: str = Field(
+        default="cargoscreen-sensors",
+        min_length=1,
+        description="Fixed MQTT client id: the broker keeps this session's queue while the listener is away",
+    )
+    keepalive_s: int = Field(default=30, ge=5, le=600, description="MQTT keep-alive interval in seconds")
+    reconnect_max_s: int = Field(default=30, ge=1, le=600, description="Longest wait between reconnects")
+
+
 class Settings(BaseSettings):
     """Validated once at start and passed down explicitly; nothing reads the environment elsewhere."""
 
@@ -49,11 +83,21 @@ class Settings(BaseSettings):
         default_factory=TargetingSettings,
         description="Capacity and selection policy (nested: TARGETING__...)",
     )
+    sensors: SensorSettings = Field(
+        default_factory=SensorSettings, description="MQTT sensor intake (nested: SENSORS__...)"
+    )
+    web: WebSettings = Field(
+        default_factory=WebSettings, description="Web workstation and REST API (nested: WEB__...)"
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
         if self.environment == "production" and self.secret_key.get_secret_value() == DEFAULT_SECRET:
             raise ValueError("CARGOSCREEN_SECRET_KEY must be set in production (the default is refused)")
+        if self.environment == "production" and not self.web.cookie_secure:
+            raise ValueError("CARGOSCREEN_WEB__COOKIE_SECURE=false is refused in production")
+        if self.environment == "production" and self.web.demo_password is not None:
+            raise ValueError("CARGOSCREEN_WEB__DEMO_PASSWORD is refused in production (no demo users there)")
         return self
 
     @property

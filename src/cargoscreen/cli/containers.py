@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from cargoscreen.cli.context import console, err_console, load_context
+from cargoscreen.cli.scans import findings_table
 from cargoscreen.domain.errors import InvalidIdentifier
 from cargoscreen.domain.ids import parse_container_number
 from cargoscreen.domain.targeting import RiskAssessment, SelectionDecision
@@ -29,12 +30,23 @@ def show(number: str = typer.Argument(..., help="ISO 6346 container number, e.g.
         dossier = uow.containers.show(container_number)
         assessment = uow.assessments.latest_for(container_number)
         decision = uow.selections.decision_for(container_number)
+        scans = uow.scans.of_container(container_number)
+        findings = [uow.scans.findings(s.meta.scan_id) for s in scans]
     if dossier is None:
         err_console.print(f"[red]error:[/red] container {container_number} is not in the store")
         raise typer.Exit(1)
     console.print(render_dossier(dossier))
     if assessment is not None:
         console.print(render_risk(assessment, decision))
+    if scans:
+        console.print(
+            findings_table([f.findings for f in findings if f is not None], title="Scans and findings")
+        )
+        for s in scans:
+            origin = f"pre-departure at {s.meta.partner_port}" if s.meta.partner_port else "arrival"
+            console.print(
+                f"scan {s.meta.scan_id}: {origin}, {s.meta.scanned_at:%Y-%m-%d %H:%M} UTC, {s.meta.scanner}"
+            )
 
 
 def render_risk(assessment: RiskAssessment, decision: SelectionDecision | None) -> Panel:

@@ -17,10 +17,15 @@ from cargoscreen.cli.render import (
     simulation_table,
 )
 from cargoscreen.cli.targeting import profile_rules
+from cargoscreen.cli.users import demo as demo_users
 from cargoscreen.domain.errors import CargoscreenError
+from cargoscreen.domain.targeting import Channel
+from cargoscreen.imaging.runtime import ImageAnalyzer
 from cargoscreen.pipeline import ingest_paths, iter_input_files
 from cargoscreen.pipeline.learning import active_container_model, train_from_outcomes
 from cargoscreen.pipeline.port_days import DayOutcome, run_day, scaled_capacity, synthetic_intelligence
+from cargoscreen.pipeline.port_scans import PortScanReport, scan_selected
+from cargoscreen.pipeline.sensors import demo_stream
 from cargoscreen.pipeline.simulation import write_simulation
 from cargoscreen.pipeline.targeting import TargetingOptions, write_customs_outbox
 from cargoscreen.risk.container_model import ContainerRiskModel
@@ -38,6 +43,7 @@ def demo(
     smuggling_rate: float = typer.Option(
         0.01, help="Cases per laden high-risk container; 10x the simulator's estimate so the demo learns."
     ),
+    scans: int = typer.Option(30, min=0, help="Selected containers of today to scan (simulated X-ray)."),
 ) -> None:
     """Simulate SYNTHETIC port days at Antwerp, ingest them, select and learn day by day, then select today."""
     ctx = load_context()
@@ -93,15 +99,24 @@ def demo(
     console.print(
         f"customs events emitted to the terminals: {len(days[-1].report.events):,} (DCSA) → {outbox}"
     )
+    console.print(Rule("5. Journey and quay sensors (SYNTHETIC e-seals, trackers, e-noses, gate cameras)"))
+    _sensors_today(db, port, today)
+    if scans:
+        console.print(
+            Rule(f"6. Scanners: today's first {scans} selected containers (SYNTHETIC X-ray), image AI")
+        )
+        _scan_today(ctx, db, port, today, scans, seed)
     with db.unit_of_work() as uow:
         summary = uow.stats()
-    console.print(Rule("5. The port in the store"))
+    console.print(Rule("7. The port in the store"))
     for table in port_summary_tables(summary):
         console.print(table)
     example = days[-1].report.selection.selected(days[-1].report.selection.decisions[0].channel)
     if example:
         console.print(f"look one up: [bold]cargoscreen containers show {example[0].container_number}[/bold]")
     console.print(f"data kept in [bold]{ctx.settings.data_dir.resolve()}[/bold] (CARGOSCREEN_DATA_DIR)")
+    console.print(Rule("8. The analyst workstation"))
+    demo_users()
 
 
 def _ingest(ctx: AppContext, db: Database, port: SimulatedPort, name: str) -> None:
@@ -127,6 +142,67 @@ def _ingest(ctx: AppContext, db: Database, port: SimulatedPort, name: str) -> No
     console.print(ingest_report_table(report))
 
 
+def _sensors_today(db: Database, port: SimulatedPort, today: date) -> None:
+    with console.status("feeding the day's sensor stream through the pipeline..."):
+        changes = demo_stream(port, today, db.unit_of_work)
+    table = Table(title=f"Re-targeted by sensors ({len(changes)}; first 12 shown)")
+    for column in ("container", "signal", "score", "lane", "customs event"):
+        table.add_column(column, no_wrap=True)
+    kinds = sorted({s.code.value for c in changes for s in c.signals})
+    shown = sorted(changes, key=lambda c: (c.old_channel == c.new_channel, -c.new_score))
+    for change in shown[:12]:
+        table.add_row(
+            change.container_number,
+            ", ".join(sorted({s.code.value for s in change.signals})),
+            f"{change.old_score:.2f} → {change.new_score:.2f}",
+            f"{_lane(change.old_channel)} → {_lane(change.new_channel)}",
+            ", ".join(e.event_type.value for e in change.events) or "-",
+        )
+    console.print(table)
+    console.print(f"signal kinds seen: {', '.join(kinds) or 'none'}")
+
+
+def _lane(channel: Channel | None) -> str:
+    return channel.value if channel is not None else "-"
+
+
+def _scan_today(
+    ctx: AppContext, db: Database, port: SimulatedPort, today: date, limit: int, seed: int
+) -> None:
+    analyzer = ImageAnalyzer.load()
+    with db.unit_of_work() as uow:
+        saved = uow.selections.latest(today)
+    if saved is None:
+        console.print("no selection stored for today: nothing to scan")
+        return
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("simulating scans, importing DICOS, analysing", total=limit)
+        report = scan_selected(
+            port=port,
+            selection=saved.result,
+            day=today,
+            folder=ctx.settings.data_dir / "scans" / f"{today}",
+            unit_of_work=db.unit_of_work,
+            blobs=ctx.blobs,
+            analyzer=analyzer,
+            limit=limit,
+            seed=seed,
+            on_scan=lambda _id: progress.advance(task),
+        )
+    console.print(scan_findings_table(report))
+    hidden = [s for s in report.scanned if s.true_concealment is not None]
+    caught = [s for s in hidden if s.findings.alarm]
+    console.print(
+        f"{len(report.scanned)} scans as DICOS in {report.folder}; image AI {analyzer.version}: "
+        f"{len(report.alarms)} alarm(s); {len(caught)} of {len(hidden)} true concealments flagged"
+    )
+    if report.alarms:
+        first = report.alarms[0].findings
+        console.print(
+            f"export one with its findings: [bold]cargoscreen scan export {first.scan_id} --out scan-out[/bold]"
+        )
+
+
 def _train(
     ctx: AppContext, db: Database, model: ContainerRiskModel | None, version: str | None
 ) -> tuple[ContainerRiskModel | None, str | None]:
@@ -143,6 +219,46 @@ def _train(
         f"model {summary.version}: {summary.cases:,} inspected containers, {summary.positives} seizures{auc}"
     )
     return active_container_model(db.unit_of_work)
+
+
+def scan_findings_table(report: PortScanReport) -> Table:
+    table = Table(title="Scan findings (truth columns are SYNTHETIC ground truth, shown only to measure)")
+    for column in (
+        "container",
+        "lane",
+        "declared",
+        "score",
+        "alarm",
+        "boxes",
+        "empty",
+        "fits",
+        "change",
+        "truth",
+    ):
+        table.add_column(column, no_wrap=True)
+    for s in sorted(report.scanned, key=lambda x: -x.findings.score):
+        f = s.findings
+        change = "-"
+        if f.change is not None:
+            change = (
+                f"+{f.change.added_kg_estimate:.0f} kg ({s.pre_departure_port})"
+                if f.change.changed
+                else "none"
+            )
+        truth = f"{s.true_concealment.value} {s.true_kg:.0f} kg" if s.true_concealment else "clean"
+        table.add_row(
+            s.container_number,
+            s.channel.value,
+            f.declared_class.value if f.declared_class else "?",
+            f"{f.score:.2f}",
+            "[red]ALARM[/red]" if f.alarm else "no",
+            str(len(f.boxes)),
+            "yes" if f.empty else "no",
+            f"{f.consistency:.2f}" if f.consistency is not None else "-",
+            change,
+            truth,
+        )
+    return table
 
 
 def _days_table(days: list[DayOutcome]) -> Table:

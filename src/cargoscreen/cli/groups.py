@@ -7,7 +7,18 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Attach every command group; each module owns its own commands."""
-    from cargoscreen.cli import containers, db, demo, ingest, quarantine, risk, simulate, targeting
+    from cargoscreen.cli import (
+        containers,
+        db,
+        demo,
+        imaging,
+        ingest,
+        quarantine,
+        risk,
+        scans,
+        simulate,
+        targeting,
+    )
 
     app.command("demo")(demo.demo)
     app.command("simulate")(simulate.simulate)
@@ -21,3 +32,12 @@ def register(app: typer.Typer) -> None:
     risk.app.add_typer(targeting.tips_app, name="tips")
     risk.app.add_typer(targeting.outcomes_app, name="outcomes")
     app.add_typer(risk.app, name="risk")
+    app.add_typer(scans.app, name="scan")
+    from cargoscreen.cli import serve, users
+
+    app.add_typer(users.app, name="users")
+    app.command("serve")(serve.serve)
+    app.add_typer(imaging.app, name="imaging")
+    from cargoscreen.cli import sensors
+
+    app.add_typer(sensors.app, name="sensors")

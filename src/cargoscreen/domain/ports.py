@@ -14,6 +14,15 @@ from cargoscreen.domain.events import EquipmentEvent
 from cargoscreen.domain.outcomes import InspectionOutcome
 from cargoscreen.domain.quarantine import Rejection
 from cargoscreen.domain.records import Manifest
+from cargoscreen.domain.scans import (
+    ChannelBlob,
+    DeclaredContent,
+    Rendition,
+    ScanFindings,
+    ScanMetadata,
+    StoredFindings,
+    StoredScan,
+)
 from cargoscreen.domain.targeting import RiskAssessment, SelectionResult, Tip, TipUse, WatchListEntry
 
 
@@ -127,6 +136,32 @@ class ModelRepository(Protocol):
     def active(self, kind: str) -> ModelVersionView | None: ...
 
 
+class ScanRepository(Protocol):
+    def known_container(self, container_number: str) -> bool: ...
+
+    def declared(self, container_number: str) -> DeclaredContent | None: ...
+
+    def add(
+        self,
+        meta: ScanMetadata,
+        shape: tuple[int, int],
+        channels: Sequence[ChannelBlob],
+        *,
+        submitted_by: str,
+        flag: str | None = None,
+    ) -> bool: ...
+
+    def add_renditions(self, scan_id: str, renditions: Sequence[Rendition]) -> int: ...
+
+    def get(self, scan_id: str) -> StoredScan | None: ...
+
+    def of_container(self, container_number: str) -> list[StoredScan]: ...
+
+    def add_findings(self, findings: ScanFindings, heatmap_sha256: str | None) -> None: ...
+
+    def findings(self, scan_id: str) -> StoredFindings | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: commits once when the block ends cleanly, rolls back on an exception."""
 
@@ -163,6 +198,15 @@ class UnitOfWork(Protocol):
     @property
     def sources(self) -> SourceFileRepository: ...
 
+    @property
+    def scans(self) -> ScanRepository: ...
+
+    @property
+    def custody(self) -> CustodyLedgerRepository: ...
+
+    @property
+    def planning(self) -> PlanningRepository: ...
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> AbstractContextManager[UnitOfWork]: ...
@@ -176,3 +220,182 @@ class BlobStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
 
     def exists(self, sha256: str) -> bool: ...
+
+
+class SignedLedgerEntry(Protocol):
+    """A custody ledger entry as signed: sequence number, previous hash, canonical payload, hash."""
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def prev_hash(self) -> str: ...
+
+    @property
+    def payload(self) -> str: ...
+
+    @property
+    def hash(self) -> str: ...
+
+
+class LedgerHeadView(Protocol):
+    """The head of the custody ledger as the store keeps it apart from the entries (the anchor)."""
+
+    @property
+    def seq(self) -> int: ...
+
+    @property
+    def hash(self) -> str: ...
+
+
+class CustodyLedgerRepository(Protocol):
+    """Append-only: entries are added and read, never changed or removed."""
+
+    def append(self, entry: SignedLedgerEntry) -> None: ...
+
+    def entries(self, case_number: str | None = None) -> Sequence[SignedLedgerEntry]: ...
+
+    @property
+    def head(self) -> LedgerHeadView: ...
+
+    def count(self) -> int: ...
+
+    def case_numbers(self) -> list[str]: ...
+
+    def index_mismatches(self) -> list[int]: ...
+
+
+class SelectedBoxView(Protocol):
+    """A container of a selection run with the facts planning needs (``None``: not known)."""
+
+    @property
+    def container_number(self) -> str: ...
+
+    @property
+    def imo_number(self) -> str: ...
+
+    @property
+    def voyage_number(self) -> str: ...
+
+    @property
+    def channel(self) -> str: ...
+
+    @property
+    def reason_kinds(self) -> frozenset[str]: ...
+
+    @property
+    def risk(self) -> float | None: ...
+
+    @property
+    def forced_channel(self) -> str | None: ...
+
+    @property
+    def reefer(self) -> bool | None: ...
+
+    @property
+    def hs_codes(self) -> tuple[str, ...]: ...
+
+    @property
+    def eta(self) -> datetime | None: ...
+
+    @property
+    def ata(self) -> datetime | None: ...
+
+    @property
+    def discharged_at(self) -> datetime | None: ...
+
+    @property
+    def discharge_facility(self) -> str | None: ...
+
+    @property
+    def gate_out_by(self) -> datetime | None: ...
+
+
+class DaySelectionView(Protocol):
+    @property
+    def run_id(self) -> int: ...
+
+    @property
+    def run_date(self) -> date: ...
+
+    @property
+    def boxes(self) -> Sequence[SelectedBoxView]: ...
+
+
+class ScannerView(Protocol):
+    @property
+    def scanner_id(self) -> str: ...
+
+    @property
+    def terminal(self) -> str: ...
+
+    @property
+    def scan_minutes(self) -> int: ...
+
+    @property
+    def move_minutes(self) -> int: ...
+
+    @property
+    def available(self) -> bool: ...
+
+
+class PlanSlotView(Protocol):
+    @property
+    def container_number(self) -> str: ...
+
+    @property
+    def scanner_id(self) -> str: ...
+
+    @property
+    def terminal(self) -> str: ...
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
+
+    @property
+    def fixed(self) -> bool: ...
+
+
+class StoredPlanView(Protocol):
+    @property
+    def run_id(self) -> int: ...
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def horizon_start(self) -> datetime: ...
+
+    @property
+    def horizon_end(self) -> datetime: ...
+
+    @property
+    def slots(self) -> Sequence[PlanSlotView]: ...
+
+
+class PlanningRepository(Protocol):
+    def selection(self, day: date, channels: Sequence[str] = ("SCAN",)) -> DaySelectionView | None: ...
+
+    def save_scanners(self, scanners: Sequence[ScannerView], shifts: Mapping[str, Sequence[str]]) -> int: ...
+
+    def save_plan(
+        self,
+        *,
+        day: date,
+        selection_run_id: int | None,
+        method: str,
+        horizon: tuple[datetime, datetime],
+        objective: int,
+        status: str,
+        solve_seconds: float,
+        metrics: Mapping[str, Any],
+        unplanned: Sequence[Mapping[str, Any]],
+        slots: Sequence[PlanSlotView],
+        event_ids: Mapping[str, str],
+        created_by: str,
+    ) -> int: ...
+
+    def latest_plan(self, day: date | None = None) -> StoredPlanView | None: ...

@@ -333,3 +333,65 @@ class Analysis:
 
     findings: ScanFindings
     heatmap: FloatImage = field(repr=False)
+
+
+#: The flag of a stored scan whose container no stored manifest lists (or whose number is not valid).
+UNKNOWN_CONTAINER = "unknown container"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelBlob:
+    """Where a channel's pixels are: the ``.npy`` blob, and the file as received when it was kept."""
+
+    energy_kv: int
+    sha256: str
+    source_sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rendition:
+    """A display derivative stored as a blob."""
+
+    name: str
+    media_type: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredScan:
+    """A stored scan: its metadata, shape, channel blobs, who submitted it and any flag."""
+
+    meta: ScanMetadata
+    rows: int
+    cols: int
+    channels: tuple[ChannelBlob, ...]
+    submitted_by: str
+    ingested_at: datetime
+    flag: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFindings:
+    """The current findings of a scan and the blob of their heat-map."""
+
+    findings: ScanFindings
+    analysed_at: datetime
+    heatmap_sha256: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredContent:
+    """What the latest manifest of a container declares: body type, empty or full, HS codes of its goods."""
+
+    container_number: str
+    size_type: str | None
+    full_empty: str | None
+    hs_codes: tuple[str, ...]
+
+    @property
+    def cargo_class(self) -> CargoClass:
+        """The class a scan of this container should look like (EMPTY when declared empty)."""
+        if self.full_empty == "E" or not self.hs_codes:
+            return CargoClass.EMPTY
+        classes = [CargoClass.from_hs(code) for code in self.hs_codes]
+        return max(set(classes), key=classes.count)

@@ -32,6 +32,7 @@ class ReasonKind(StrEnum):
     MODEL = "model"
     EXPLORATION = "exploration"
     CAPACITY = "capacity"
+    SENSOR = "sensor"
 
 
 class ExplorationKind(StrEnum):

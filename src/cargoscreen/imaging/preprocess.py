@@ -17,9 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from cargoscreen.domain.scans import DoorEnd, Scan
 
@@ -65,6 +67,13 @@ def schema_hash() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=64)
+def _sparse_weights(n_in: int, in_mm: float, out_mm: float) -> sparse.csr_matrix:
+    """``area_weights`` as a sparse matrix (each output pixel averages a handful of input pixels)."""
+    dense, _ = area_weights(n_in, in_mm, out_mm)
+    return sparse.csr_matrix(dense)
+
+
 def area_weights(n_in: int, in_mm: float, out_mm: float) -> tuple[FloatArray, int]:
     """Matrix (n_out x n_in) whose row j averages the input pixels under output pixel j, by overlap."""
     length = n_in * in_mm
@@ -80,10 +89,10 @@ def area_weights(n_in: int, in_mm: float, out_mm: float) -> tuple[FloatArray, in
 
 def resample(image: npt.NDArray[np.floating], spacing_mm: tuple[float, float]) -> FloatArray:
     """Area-average an image of (row, column) pixel spacing onto the ``WORK_MM`` grid."""
-    rows_w, _ = area_weights(image.shape[0], spacing_mm[0], WORK_MM)
-    cols_w, _ = area_weights(image.shape[1], spacing_mm[1], WORK_MM)
-    out: FloatArray = (rows_w @ image.astype(np.float32) @ cols_w.T).astype(np.float32)
-    return out
+    rows_w = _sparse_weights(image.shape[0], float(spacing_mm[0]), WORK_MM)
+    cols_w = _sparse_weights(image.shape[1], float(spacing_mm[1]), WORK_MM)
+    out = np.asarray((cols_w @ (rows_w @ np.asarray(image, dtype=np.float32)).T).T, dtype=np.float32)
+    return np.ascontiguousarray(out)
 
 
 def container_extent(p_high: FloatArray) -> tuple[int, int, int, int]:
@@ -140,11 +149,12 @@ class Frame:
         c = np.floor((np.arange(cols) + 0.5) * self.spacing_mm[1] / WORK_MM).astype(np.int64) - self.crop[2]
         if self.flipped:
             c = w - 1 - c
-        r_ok = (r >= 0) & (r < h)
-        c_ok = (c >= 0) & (c < w)
-        out = np.zeros((rows, cols), dtype=np.float32)
-        inner = work[np.clip(r, 0, h - 1)][:, np.clip(c, 0, w - 1)]
-        out[np.ix_(r_ok, c_ok)] = inner[np.ix_(r_ok, c_ok)]
+        # one gather from a copy with a zero row and column appended: outside indices point at them
+        framed = np.zeros((h + 1, w + 1), dtype=np.float32)
+        framed[:h, :w] = work[:h, :w]
+        r = np.where((r >= 0) & (r < h), r, h)
+        c = np.where((c >= 0) & (c < w), c, w)
+        out: FloatArray = framed.take(r, axis=0).take(c, axis=1)
         return out
 
 
@@ -200,5 +210,9 @@ def prepare(scan: Scan) -> Prepared:
     p_high = np.ascontiguousarray(p_high)
     p_low = np.ascontiguousarray(p_low)
     return Prepared(
-        tensor=channels(p_high, p_low, dual_energy=dual), p_high=p_high, p_low=p_low, frame=frame, dual_energy=dual
+        tensor=channels(p_high, p_low, dual_energy=dual),
+        p_high=p_high,
+        p_low=p_low,
+        frame=frame,
+        dual_energy=dual,
     )

@@ -9,19 +9,29 @@ from sqlalchemy import Connection
 
 from cargoscreen.store.repositories import (
     AssessmentRepository,
+    AuditRepository,
     ContainerRepository,
+    DecisionRepository,
     EventRepository,
+    ExchangeRepository,
     HistoryRepository,
     ManifestRepository,
     ModelRepository,
     OutcomeRepository,
+    PhotoRepository,
     QuarantineRepository,
     ScanRepository,
     SelectionRepository,
     SourceRepository,
     TipRepository,
+    TokenRepository,
+    UserRepository,
     WatchListRepository,
+    WorklistRepository,
 )
+from cargoscreen.store.repositories.custody import CustodyLedgerRepository
+from cargoscreen.store.repositories.planning import PlanningRepository
+from cargoscreen.store.repositories.sensors import SensorRepository
 from cargoscreen.store.repositories.stats import port_summary
 from cargoscreen.store.views import PortSummary
 
@@ -48,6 +58,16 @@ class UnitOfWork:
         self.models = ModelRepository(connection, clock)
         self.history = HistoryRepository(connection)
         self.scans = ScanRepository(connection, clock)
+        self.sensors = SensorRepository(connection, clock)
+        self.users = UserRepository(connection, clock)
+        self.tokens = TokenRepository(connection, clock)
+        self.audit = AuditRepository(connection, clock)
+        self.decisions = DecisionRepository(connection, clock)
+        self.exchange = ExchangeRepository(connection, clock)
+        self.worklist = WorklistRepository(connection)
+        self.photos = PhotoRepository(connection, clock)
+        self.custody = CustodyLedgerRepository(connection, clock)
+        self.planning = PlanningRepository(connection, clock)
 
     def stats(self, *, top: int = 10) -> PortSummary:
         """Counts over the whole store (``top`` HS chapters)."""

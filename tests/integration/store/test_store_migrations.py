@@ -17,7 +17,7 @@ def test_migrations_build_the_schema_of_the_models(new_database_url: UrlFactory)
     try:
         assert db.current_revision() is None
         db.upgrade()
-        assert db.current_revision() == db.head_revision() == "0002"
+        assert db.current_revision() == db.head_revision() == "0006"
         with db.engine.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []

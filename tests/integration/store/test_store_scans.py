@@ -7,9 +7,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from store_samples import Samples
 
-from cargoscreen.domain.scans import Box, ScanFindings, ScanMetadata, ScanOrigin
+from cargoscreen.domain.scans import (
+    UNKNOWN_CONTAINER,
+    Box,
+    ChannelBlob,
+    Rendition,
+    ScanFindings,
+    ScanMetadata,
+    ScanOrigin,
+)
 from cargoscreen.store import Database
-from cargoscreen.store.repositories.scans import UNKNOWN_CONTAINER, ChannelBlob, Rendition
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SHA = {n: f"{n:x}" * 64 for n in range(1, 6)}

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, delete, exists, func, select, update
 
-from cargoscreen.domain.scans import ScanFindings, ScanMetadata
+from cargoscreen.domain.scans import (
+    UNKNOWN_CONTAINER,
+    ChannelBlob,
+    DeclaredContent,
+    Rendition,
+    ScanFindings,
+    ScanMetadata,
+    StoredFindings,
+    StoredScan,
+)
 from cargoscreen.store.repositories._sql import insert_many, insert_returning_ids
 from cargoscreen.store.tables import (
     EquipmentRow,
+    GoodsItemRow,
+    GoodsPlacementRow,
     ScanChannelRow,
     ScanFindingRow,
     ScanRenditionRow,
@@ -27,46 +37,6 @@ _META_COLUMNS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelBlob:
-    """Where a channel's pixels are: the ``.npy`` blob, and the file as received when it was kept."""
-
-    energy_kv: int
-    sha256: str
-    source_sha256: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Rendition:
-    """A display derivative stored as a blob."""
-
-    name: str
-    media_type: str
-    sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoredScan:
-    """A stored scan: its metadata, shape, channel blobs, who submitted it and any flag."""
-
-    meta: ScanMetadata
-    rows: int
-    cols: int
-    channels: tuple[ChannelBlob, ...]
-    submitted_by: str
-    ingested_at: datetime
-    flag: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFindings:
-    """The current findings of a scan and the blob of their heat-map."""
-
-    findings: ScanFindings
-    analysed_at: datetime
-    heatmap_sha256: str | None
-
-
 class ScanRepository:
     """Scans of one unit of work; ``scan_id`` is unique, so storing a scan twice is a no-op."""
 
@@ -78,6 +48,32 @@ class ScanRepository:
         """Whether any stored manifest lists the container."""
         stmt = select(exists().where(EquipmentRow.container_number == container_number))
         return bool(self._conn.execute(stmt).scalar_one())
+
+    def declared(self, container_number: str) -> DeclaredContent | None:
+        """What the latest stored manifest declares for the container, or None when none lists it."""
+        stmt = (
+            select(EquipmentRow.size_type, EquipmentRow.full_empty)
+            .where(EquipmentRow.container_number == container_number)
+            .order_by(EquipmentRow.id.desc())
+            .limit(1)
+        )
+        row = self._conn.execute(stmt).first()
+        goods = (
+            select(GoodsItemRow.hs_code)
+            .join(GoodsPlacementRow, GoodsPlacementRow.goods_item_id == GoodsItemRow.id)
+            .where(GoodsPlacementRow.container_number == container_number, GoodsItemRow.hs_code.is_not(None))
+            .order_by(GoodsItemRow.id.desc())
+            .limit(20)
+        )
+        hs_codes = tuple(code for code in self._conn.execute(goods).scalars() if code)
+        if row is None and not hs_codes:
+            return None
+        return DeclaredContent(
+            container_number=container_number,
+            size_type=row.size_type if row else None,
+            full_empty=row.full_empty if row else None,
+            hs_codes=hs_codes,
+        )
 
     def add(
         self,
@@ -242,10 +238,6 @@ class ScanRepository:
             for c in self._conn.execute(stmt_c):
                 channels[c.scan_ref].append(ChannelBlob(c.energy_kv, c.sha256, c.source_sha256))
         return [_stored(dict(row._mapping), tuple(channels[row.id])) for row in rows]
-
-
-#: The flag of a scan whose container no stored manifest lists (or whose number is not valid).
-UNKNOWN_CONTAINER = "unknown container"
 
 
 def _stored(row: Mapping[str, Any], channels: tuple[ChannelBlob, ...]) -> StoredScan:

@@ -1,0 +1,76 @@
+"""`cargoscreen imaging ...` — train the image models on simulated scans and evaluate them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from cargoscreen.cli.context import console, err_console, load_context
+from cargoscreen.domain.errors import CargoscreenError
+
+app = typer.Typer(
+    help="Image AI: train on SYNTHETIC scans (needs the [train] extra) and evaluate.", no_args_is_help=True
+)
+
+
+@app.command("train")
+def train(
+    out: Path | None = typer.Option(
+        None, help="Weights folder; default: <data dir>/models/imaging/<version>"
+    ),
+    scans: int = typer.Option(1200, min=20, help="Simulated training scans"),
+    epochs: int = typer.Option(6, min=1),
+    seed: int = typer.Option(0, min=0, help="Seed of the training scans (evaluation uses another)"),
+    max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
+) -> None:
+    """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        err_console.print("[red]error:[/red] training needs torch: pip install 'cargoscreen[train]'")
+        raise typer.Exit(2) from None
+    from cargoscreen.pipeline.imaging import train_image_models
+
+    ctx = load_context()
+    target = out or ctx.settings.data_dir / "models" / "imaging"
+    with console.status("simulating scans and training...") as status:
+        report = train_image_models(
+            target,
+            scans=scans,
+            seed=seed,
+            epochs=epochs,
+            max_train_seconds=max_minutes * 60 if max_minutes else None,
+            progress=lambda text: status.update(text),
+        )
+    console.print(f"image models {report.version} written to [bold]{report.weights_dir}[/bold]")
+    console.print(json.dumps({"seconds": report.seconds, "thresholds": report.thresholds}, indent=2)[:2000])
+    console.print(f"use them: [bold]cargoscreen scan analyze ... --weights {report.weights_dir}[/bold]")
+
+
+@app.command("evaluate")
+def evaluate(
+    weights: Path | None = typer.Option(None, help="Weights folder; default: the shipped weights"),
+    scans: int = typer.Option(600, min=10, help="Fresh simulated test scans"),
+    pairs: int = typer.Option(60, min=0, help="Fresh pre-departure/arrival pairs"),
+    seed: int = typer.Option(1, min=1, help="Seed of the test scans (0 is the default training seed)"),
+    out: Path | None = typer.Option(None, help="Write the metrics as JSON here"),
+) -> None:
+    """Detection at 1 % and 5 % false alarms by kind and mass, boxes, empty, consistency, change, speed."""
+    from cargoscreen.pipeline.imaging import evaluate_image_models
+
+    try:
+        with console.status("simulating test scans and analysing...") as status:
+            result = evaluate_image_models(
+                weights, scans=scans, seed=seed, pairs=pairs, progress=lambda text: status.update(text)
+            )
+    except CargoscreenError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    body = result.to_json()
+    body.pop("examples", None)
+    console.print_json(json.dumps(body))
+    if out is not None:
+        result.write(out)
+        console.print(f"metrics written to [bold]{out}[/bold]")

@@ -1,0 +1,252 @@
+"""The one torch module of the source tree: the scan network, its training loop and its ONNX export.
+
+``ScanNet`` is a small fully convolutional U-Net (three poolings, widths w, 2w, 3w, 4w) with two heads: a
+per-pixel concealment logit (the heat-map) and, from the pooled bottleneck, logits over the cargo classes
+(declared-versus-seen consistency and empty verification). It is trained with dense supervision: the
+simulator's concealment mask, resampled to the working grid, is the target of every pixel, because
+image-level labels alone do not learn on a CPU budget. Training runs on random full-height crops of the
+working images so that batches have one shape; the exported graph takes any height and width that are
+multiples of eight. Nothing at inference imports this module: the runtime reads the ONNX file.
+
+Import it only from training code (``cargoscreen.pipeline.imaging``); torch is the optional ``train`` extra.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from cargoscreen.imaging.preprocess import MULTIPLE
+
+log = logging.getLogger(__name__)
+
+INPUT_NAME = "scan"
+OUTPUT_NAMES = ("heatmap", "class_probabilities")
+OPSET = 17
+
+
+def _block(n_in: int, n_out: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(n_in, n_out, 3, padding=1, bias=False),
+        nn.BatchNorm2d(n_out),
+        nn.ReLU(inplace=True),
+        nn.Conv2d(n_out, n_out, 3, padding=1, bias=False),
+        nn.BatchNorm2d(n_out),
+        nn.ReLU(inplace=True),
+    )
+
+
+class ScanNet(nn.Module):
+    """U-Net-like segmenter with a cargo-class head; returns (heat-map logits, class logits)."""
+
+    def __init__(self, in_channels: int, n_classes: int, width: int = 16) -> None:
+        super().__init__()
+        w1, w2, w3, w4 = width, 2 * width, 3 * width, 4 * width
+        self.enc1 = _block(in_channels, w1)
+        self.enc2 = _block(w1, w2)
+        self.enc3 = _block(w2, w3)
+        self.bottom = _block(w3, w4)
+        self.dec3 = _block(w4 + w3, w3)
+        self.dec2 = _block(w3 + w2, w2)
+        self.dec1 = _block(w2 + w1, w1)
+        self.seg = nn.Conv2d(w1, 1, 1)
+        self.cls = nn.Linear(2 * w4, n_classes)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        e1 = self.enc1(x)
+        e2 = self.enc2(F.max_pool2d(e1, 2))
+        e3 = self.enc3(F.max_pool2d(e2, 2))
+        b = self.bottom(F.max_pool2d(e3, 2))
+        d3 = self.dec3(torch.cat([F.interpolate(b, scale_factor=2.0, mode="nearest"), e3], dim=1))
+        d2 = self.dec2(torch.cat([F.interpolate(d3, scale_factor=2.0, mode="nearest"), e2], dim=1))
+        d1 = self.dec1(torch.cat([F.interpolate(d2, scale_factor=2.0, mode="nearest"), e1], dim=1))
+        pooled = torch.cat([b.mean(dim=(2, 3)), b.amax(dim=(2, 3))], dim=1)
+        return self.seg(d1), self.cls(pooled)
+
+
+class _Probabilities(nn.Module):
+    """What is exported: sigmoid heat-map (N, H, W) and softmax class probabilities (N, K)."""
+
+    def __init__(self, net: ScanNet) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        heat, classes = self.net(x)
+        return torch.sigmoid(heat[:, 0]), torch.softmax(classes, dim=1)
+
+
+@dataclass(frozen=True, slots=True)
+class TrainSample:
+    """One working-grid scan: padded input (C, H, W), target concealment share and loss weight over the
+    container (h <= H, w <= W; the padding outside weighs nothing), and the cargo class index."""
+
+    tensor: npt.NDArray[np.float16]
+    target: npt.NDArray[np.float32]
+    weight: npt.NDArray[np.float32]
+    label: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """Training hyper-parameters; ``max_seconds`` stops early (after a whole step) to hold a budget."""
+
+    epochs: int = 6
+    batch_size: int = 8
+    crop_width: int = 256
+    width: int = 16
+    learning_rate: float = 3e-3
+    pos_weight: float = 6.0
+    class_loss_weight: float = 0.3
+    positive_crop_share: float = 0.8
+    seed: int = 0
+    threads: int = 2
+    max_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainResult:
+    """The trained network and how training went."""
+
+    net: ScanNet
+    steps: int
+    seconds: float
+    losses: tuple[float, ...]
+
+
+def _crop_start(sample: TrainSample, crop: int, rng: np.random.Generator, positive_share: float) -> int:
+    width = sample.tensor.shape[2]
+    if width <= crop:
+        return 0
+    cols = np.flatnonzero(sample.target.max(axis=0) > 0.0)
+    if cols.size and rng.random() < positive_share:
+        centre = int(rng.choice(cols))
+        low, high = max(0, centre - crop + 8), min(width - crop, centre - 8)
+        if low <= high:
+            return int(rng.integers(low, high + 1))
+    return int(rng.integers(0, width - crop + 1))
+
+
+def make_batch(
+    samples: Sequence[TrainSample], crop: int, rng: np.random.Generator, positive_share: float
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Stack crops of ``crop`` columns (zero-padded) into (inputs, targets, weights, labels)."""
+    height = max(-(-s.tensor.shape[1] // MULTIPLE) * MULTIPLE for s in samples)
+    n_ch = samples[0].tensor.shape[0]
+    x = np.zeros((len(samples), n_ch, height, crop), dtype=np.float32)
+    y = np.zeros((len(samples), height, crop), dtype=np.float32)
+    w = np.zeros((len(samples), height, crop), dtype=np.float32)
+    for i, s in enumerate(samples):
+        c0 = _crop_start(s, crop, rng, positive_share)
+        h, cw = s.tensor.shape[1], min(crop, s.tensor.shape[2] - c0)
+        gain = np.float32(1.0 + 0.04 * rng.standard_normal())
+        x[i, :, :h, :cw] = s.tensor[:, :, c0 : c0 + cw]
+        x[i, :2, :h, :cw] *= gain
+        target, weight = s.target[:, c0 : c0 + cw], s.weight[:, c0 : c0 + cw]
+        y[i, : target.shape[0], : target.shape[1]] = target
+        w[i, : weight.shape[0], : weight.shape[1]] = weight
+    labels = torch.tensor([s.label for s in samples], dtype=torch.long)
+    return torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(w), labels
+
+
+def loss_terms(
+    net: ScanNet, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor], config: TrainConfig
+) -> torch.Tensor:
+    """Weighted per-pixel BCE (positives up-weighted) + soft Dice on the heat-map + cross-entropy on class."""
+    x, y, w, labels = batch
+    heat, classes = net(x)
+    heat = heat[:, 0]
+    pos = torch.tensor(config.pos_weight)
+    bce = F.binary_cross_entropy_with_logits(heat, y, weight=w, pos_weight=pos, reduction="sum")
+    bce = bce / w.sum().clamp(min=1.0)
+    prob = torch.sigmoid(heat) * (w > 0)
+    dice = 1.0 - (2.0 * (prob * y).sum() + 1.0) / (prob.sum() + y.sum() + 1.0)
+    ce = F.cross_entropy(classes, labels)
+    return bce + 0.5 * dice + config.class_loss_weight * ce
+
+
+def train(
+    samples: Sequence[TrainSample],
+    n_classes: int,
+    config: TrainConfig,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Train a new ``ScanNet`` on in-memory samples (AdamW, one-cycle learning rate)."""
+    if not samples:
+        raise ValueError("no training samples")
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    net = ScanNet(samples[0].tensor.shape[0], n_classes, width=config.width)
+    steps_per_epoch = max(1, len(samples) // config.batch_size)
+    total = steps_per_epoch * config.epochs
+    optimiser = torch.optim.AdamW(net.parameters(), lr=config.learning_rate, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=config.learning_rate, total_steps=total)
+    start, step, losses = time.perf_counter(), 0, []
+    net.train()
+    for epoch in range(config.epochs):
+        order = rng.permutation(len(samples))
+        running = 0.0
+        for k in range(steps_per_epoch):
+            chosen = [samples[i] for i in order[k * config.batch_size : (k + 1) * config.batch_size]]
+            batch = make_batch(chosen, config.crop_width, rng, config.positive_crop_share)
+            loss = loss_terms(net, batch, config)
+            optimiser.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+            schedule.step()
+            running += float(loss.detach())
+            step += 1
+            if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
+                break
+        losses.append(running / max(1, k + 1))
+        message = (
+            f"epoch {epoch + 1}/{config.epochs}: loss {losses[-1]:.4f} ({time.perf_counter() - start:.0f} s)"
+        )
+        log.info(message)
+        if progress is not None:
+            progress(message)
+        if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
+            break
+    net.eval()
+    return TrainResult(net=net, steps=step, seconds=time.perf_counter() - start, losses=tuple(losses))
+
+
+def export_onnx(net: ScanNet, path: Path, in_channels: int) -> None:
+    """Write the network as ONNX (opset 17): input ``scan`` (N, C, H, W); heat-map and class probabilities."""
+    wrapper = _Probabilities(net).eval()
+    example = torch.zeros(1, in_channels, 4 * MULTIPLE, 8 * MULTIPLE)
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            wrapper,
+            (example,),
+            str(path),
+            dynamo=False,
+            input_names=[INPUT_NAME],
+            output_names=list(OUTPUT_NAMES),
+            dynamic_axes={INPUT_NAME: {0: "n", 2: "h", 3: "w"}, "heatmap": {0: "n", 1: "h", 2: "w"}},
+            opset_version=OPSET,
+        )
+
+
+def predict(
+    net: ScanNet, tensor: npt.NDArray[np.floating]
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+    """Heat-map (H, W) and class probabilities of one padded input with torch (for tests and checks)."""
+    with torch.no_grad():
+        heat, classes = _Probabilities(net).eval()(
+            torch.from_numpy(np.asarray(tensor, dtype=np.float32))[None]
+        )
+    return heat[0].numpy(), classes[0].numpy()

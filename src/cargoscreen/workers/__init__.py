@@ -1,0 +1,1 @@
+"""Background workers: long-running listeners and tasks (the MQTT sensor listener)."""

@@ -1,0 +1,127 @@
+"""The scan commands as a user runs them: analyze DICOS written by another tool, ingest, list, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+from typer.testing import CliRunner
+
+from cargoscreen.cli import context
+from cargoscreen.cli.main import app
+from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind
+from cargoscreen.ingest.images import read_tdr
+from cargoscreen.simulate.xray import ScanSpec, simulate_scan
+
+DX = "1.2.840.10008.5.1.4.1.1.501.2.2"
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("CARGOSCREEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CARGOSCREEN_DATABASE_URL", raising=False)
+    for console in (context.console, context.err_console):
+        monkeypatch.setattr(console, "width", 200)
+    return CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def foreign_dicos(folder: Path, container: str, channels: dict[int, np.ndarray], spacing_mm: float) -> str:
+    """Write one DX object per energy as another tool would with plain pydicom; the series UID."""
+    series = generate_uid()
+    folder.mkdir(parents=True, exist_ok=True)
+    for kv, pixels in channels.items():
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = DX
+        meta.MediaStorageSOPInstanceUID = generate_uid()
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        path = folder / f"{container}_{kv}.dcm"
+        ds = FileDataset(str(path), Dataset(), file_meta=meta, preamble=b"\0" * 128)
+        ds.SOPClassUID, ds.SOPInstanceUID, ds.SeriesInstanceUID = DX, meta.MediaStorageSOPInstanceUID, series
+        ds.OOIType, ds.PatientID, ds.KVP = "CARGO", container, kv
+        ds.ContentDate, ds.ContentTime = "20260312", "081500"
+        ds.Rows, ds.Columns = pixels.shape
+        ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+        ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 16, 15, 0
+        ds.PixelSpacing = [spacing_mm, spacing_mm]
+        ds.PixelData = pixels.astype(np.uint16).tobytes()
+        ds.save_as(path, enforce_file_format=True)
+    return series
+
+
+@pytest.fixture
+def foreign_scans(tmp_path: Path) -> dict[str, tuple[str, int]]:
+    """Two SYNTHETIC 20 ft scans by "another tool": one with 120 kg of bags behind the doors, one clean."""
+    folder = tmp_path / "incoming"
+    made = {}
+    for container, hidden, seed in (
+        ("MSCU1234566", ConcealmentKind.DOOR_BAGS, 11),
+        ("TGHU9876542", None, 12),
+    ):
+        spec = ScanSpec(
+            kind=ContainerKind.DRY_20,
+            cargo=CargoClass.COFFEE,
+            concealment=hidden,
+            concealment_kg=120.0 if hidden else 0.0,
+            pixel_mm=6.0,
+        )
+        simulated = simulate_scan(spec, seed)
+        series = foreign_dicos(folder / container, container, dict(simulated.channels), 6.0)
+        made[container] = (series, simulated.channels[6000].shape[1])
+    return made
+
+
+def test_analyze_writes_one_contract_line_per_scan_of_foreign_dicos(
+    runner: CliRunner, tmp_path: Path, foreign_scans: dict[str, tuple[str, int]]
+) -> None:
+    out = tmp_path / "findings.jsonl"
+    invoke(runner, "scan", "analyze", str(tmp_path / "incoming"), "--out", str(out))
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 2
+    by_container = {line["container_number"]: line for line in lines}
+    assert set(by_container) == set(foreign_scans)
+    for container, (series, cols) in foreign_scans.items():
+        line = by_container[container]
+        assert line["scan"] == series
+        assert 0.0 <= line["score"] <= 1.0 and isinstance(line["empty"], bool) and not line["empty"]
+        for x0, y0, x1, y1, score in line["boxes"]:
+            assert 0 <= x0 < x1 <= cols and 0 <= y0 < y1 and 0.0 <= score <= 1.0
+    bags, clean = by_container["MSCU1234566"], by_container["TGHU9876542"]
+    assert bags["score"] > clean["score"]
+    assert bags["boxes"], "120 kg behind the doors must get a box"
+    assert max(box[2] for box in bags["boxes"]) > foreign_scans["MSCU1234566"][1] * 0.75  # at the door end
+
+
+def test_ingest_flags_unknown_containers_lists_and_exports_with_findings(
+    runner: CliRunner, tmp_path: Path, foreign_scans: dict[str, tuple[str, int]]
+) -> None:
+    printed = invoke(runner, "scan", "ingest", str(tmp_path / "incoming"))
+    assert "stored" in printed
+    listed = invoke(runner, "scan", "list", "--flagged")
+    assert "unknown container" in listed and "MSCU1234566" in listed
+    series = foreign_scans["MSCU1234566"][0]
+    out = tmp_path / "export"
+    invoke(runner, "scan", "export", series, "--out", str(out))
+    tdr = read_tdr(next(out.glob("*_tdr.dcm")))
+    assert tdr.referenced_series_uid == series and tdr.findings is not None
+    again = tmp_path / "again.jsonl"
+    invoke(runner, "scan", "analyze", str(out), "--out", str(again))
+    assert len(again.read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_a_corrupt_file_is_named_and_nothing_is_stored(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "broken.dcm").write_bytes(b"\0" * 128 + b"DICM" + b"\x02\x00" * 50)
+    printed = invoke(runner, "scan", "ingest", str(bad), "--no-analyze", code=1)
+    assert "broken.dcm" in printed
+    assert "(0)" in invoke(runner, "scan", "list") or "Scans (0)" in invoke(runner, "scan", "list")

@@ -1,0 +1,123 @@
+"""Heat-map to score and boxes, thresholds at a false-alarm rate, metrics (SYNTHETIC arrays)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cargoscreen.domain.scans import CargoClass, ConcealmentKind
+from cargoscreen.imaging.detection import box_iou, boxes, centre_inside, scan_score
+from cargoscreen.imaging.evaluation import (
+    MeanImageBaseline,
+    ScanOutcome,
+    box_hit,
+    mass_bucket,
+    roc_auc,
+    summarize,
+)
+from cargoscreen.imaging.thresholds import Thresholds, fit_thresholds, quantile_threshold
+
+
+def test_one_hot_pixel_scores_low_and_a_blob_high() -> None:
+    heat = np.zeros((40, 80), dtype=np.float32)
+    heat[10, 10] = 1.0
+    assert scan_score(heat) == pytest.approx(1 / 9, abs=1e-6)
+    heat[20:26, 40:50] = 0.9
+    assert scan_score(heat) == pytest.approx(0.9, abs=1e-6)
+
+
+def test_boxes_use_hysteresis_and_sort_by_peak() -> None:
+    heat = np.zeros((60, 120), dtype=np.float32)
+    heat[10:20, 10:30] = 0.4  # halo of the first object
+    heat[13:17, 18:22] = 0.95  # its core
+    heat[40:50, 80:100] = 0.7  # a second object
+    heat[5:8, 100:103] = 0.35  # below the threshold: no box
+    found = boxes(heat, 0.6)
+    assert [round(b.score, 2) for b in found] == [0.95, 0.7]
+    first = found[0]
+    assert first.row0 <= 11 and first.row1 >= 19 and first.col0 <= 11 and first.col1 >= 29
+    assert boxes(heat, 0.99) == []
+
+
+def test_box_geometry() -> None:
+    assert box_iou((0, 0, 10, 10), (5, 0, 15, 10)) == pytest.approx(50 / 150)
+    assert box_iou((0, 0, 10, 10), (20, 20, 30, 30)) == 0.0
+    assert centre_inside((4, 4, 6, 6), (0, 0, 10, 10))
+    assert not centre_inside((40, 40, 60, 60), (0, 0, 10, 10))
+    assert box_hit([(0, 0, 10, 10)], [(2, 2, 8, 8)])
+    assert not box_hit([(0, 0, 10, 10)], [(50, 50, 60, 60)])
+
+
+def test_quantile_threshold_holds_the_false_alarm_rate() -> None:
+    scores = list(np.linspace(0.0, 1.0, 1000, endpoint=False))
+    threshold = quantile_threshold(scores, 0.01)
+    assert sum(s >= threshold for s in scores) == 10
+    assert quantile_threshold([0.2, 0.3], 0.01) > 0.3
+
+
+def test_thresholds_per_class_fall_back_to_pooled_when_few_scans() -> None:
+    rng = np.random.default_rng(0)
+    scores = list(rng.random(300) * 0.5) + list(rng.random(20))
+    classes = [CargoClass.BANANAS] * 300 + [CargoClass.COFFEE] * 20
+    fitted = fit_thresholds(scores, classes, rate=0.01)
+    assert fitted.counts[CargoClass.BANANAS] == 300
+    assert fitted.by_class[CargoClass.BANANAS] <= 0.5
+    assert fitted.by_class[CargoClass.COFFEE] >= max(scores[300:])  # few scans: at least their maximum
+    assert fitted.for_class(CargoClass.TIMBER) == fitted.default
+    assert fitted.for_class(None) == fitted.default
+    assert Thresholds.from_json(fitted.to_json()) == fitted
+    with pytest.raises(ValueError):
+        fit_thresholds([0.1], [], rate=0.01)
+
+
+def test_auc_and_buckets() -> None:
+    assert roc_auc([0.1, 0.2], [0.8, 0.9]) == 1.0
+    assert roc_auc([0.8, 0.9], [0.1, 0.2]) == 0.0
+    assert roc_auc([0.5, 0.5], [0.5, 0.5]) == 0.5
+    assert roc_auc([], [1.0]) is None
+    assert [mass_bucket(k) for k in (0.5, 2.0, 10.0, 10.5)] == ["<2 kg", "2-10 kg", "2-10 kg", ">10 kg"]
+
+
+def _outcome(kind: ConcealmentKind | None, kg: float, score: float, alarm: bool) -> ScanOutcome:
+    return ScanOutcome(
+        cargo=CargoClass.BANANAS,
+        length_ft=40,
+        concealment=kind,
+        kg=kg,
+        score=score,
+        baseline_score=0.0,
+        alarm=alarm,
+        box_hit=alarm,
+        empty_truth=False,
+        empty_predicted=False,
+        consistency_declared_true=0.9,
+        consistency_declared_false=0.1,
+        seen_class=CargoClass.BANANAS,
+        seconds=0.1,
+    )
+
+
+def test_summary_counts_detection_by_bucket_and_kind() -> None:
+    clean = [_outcome(None, 0.0, s, s > 0.985) for s in np.linspace(0, 0.99, 100)]
+    big = [_outcome(ConcealmentKind.BRICKS_IN_CARGO, 20.0, 0.999, True) for _ in range(5)]
+    small = [_outcome(ConcealmentKind.DOOR_BAGS, 1.0, 0.5, False) for _ in range(5)]
+    soaked = [_outcome(ConcealmentKind.IMPREGNATED, 50.0, 0.1, False)]
+    summary = summarize(clean + big + small + soaked)
+    at1 = summary["model"]["at_1%_false_alarms"]
+    assert at1["false_alarm"] == 0.01
+    assert at1["by_mass"][">10 kg"] == {"rate": 1.0, "n": 5}  # impregnated left out of the buckets
+    assert at1["by_mass"]["<2 kg"]["rate"] == 0.0
+    assert at1["by_kind"]["IMPREGNATED"]["rate"] == 0.0
+    assert summary["model"]["shipped_thresholds"]["false_alarm"] == 0.01
+    assert summary["consistency"]["auc_true_vs_false_declaration"] == 1.0
+    assert summary["empty_verification"]["accuracy"] == 1.0
+
+
+def test_mean_image_baseline_flags_a_dense_lump() -> None:
+    rng = np.random.default_rng(3)
+    clean = [(1.0 + 0.05 * rng.standard_normal((30, 60))).astype(np.float32) for _ in range(20)]
+    baseline = MeanImageBaseline().fit(clean, [CargoClass.SUGAR] * 20, [20] * 20)
+    lump = clean[0].copy()
+    lump[10:15, 20:30] += 1.0
+    assert baseline.score(lump, CargoClass.SUGAR, 20) > baseline.score(clean[1], CargoClass.SUGAR, 20) + 5
+    assert baseline.score(lump, CargoClass.TIMBER, 20) == 0.0

@@ -1,0 +1,138 @@
+"""A tiny training run on SYNTHETIC containers proves the loop, the ONNX export and the runtime fit together."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from cargoscreen.domain.scans import CargoClass, DoorEnd  # noqa: E402
+from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
+from cargoscreen.imaging.consistency import CLASS_ORDER, class_index  # noqa: E402
+from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
+from cargoscreen.imaging.networks import (  # noqa: E402
+    TrainConfig,
+    TrainSample,
+    export_onnx,
+    predict,
+    train,
+)
+from cargoscreen.imaging.preprocess import prepare  # noqa: E402
+from cargoscreen.imaging.runtime import ImageAnalyzer, ImagingModelError, write_manifest  # noqa: E402
+from cargoscreen.imaging.thresholds import fit_thresholds  # noqa: E402
+
+
+def _sample(make_scan: Any, container: Callable[..., np.ndarray], seed: int) -> tuple[TrainSample, Any]:
+    rng = np.random.default_rng(seed)
+    p = container(rows=300, cols=700, seed=seed, cargo_p=1.0 + rng.random())
+    mask = np.zeros(p.shape, dtype=bool)
+    if seed % 2:
+        r, c = int(rng.integers(80, 220)), int(rng.integers(60, 600))
+        p[r : r + 40, c : c + 40] += 1.5
+        mask[r : r + 40, c : c + 40] = True
+    prepared = prepare(make_scan(p))
+    target = prepared.frame.to_work(mask.astype(np.float32))
+    label = class_index(CargoClass.SUGAR if seed % 3 else CargoClass.TIMBER)
+    sample = TrainSample(
+        tensor=prepared.tensor.astype(np.float16),
+        target=np.clip(target * 2.0, 0.0, 1.0).astype(np.float32),
+        weight=np.ones(target.shape, dtype=np.float32),
+        label=label,
+    )
+    return sample, prepared
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from conftest import container_image, scan_from  # the fixtures' helpers, module-scoped here
+
+    samples = [_sample(scan_from, container_image, seed) for seed in range(12)]
+    config = TrainConfig(epochs=20, batch_size=4, crop_width=96, width=4, learning_rate=1e-2, seed=1)
+    result = train([s for s, _ in samples], len(CLASS_ORDER), config)
+    directory = tmp_path_factory.mktemp("weights")
+    export_onnx(result.net, directory / "scannet.onnx", in_channels=6)
+    clean = [float(predict(result.net, p.tensor)[0].max()) for s, p in samples if s.target.max() == 0]
+    thresholds = fit_thresholds(clean, [CargoClass.SUGAR] * len(clean), rate=0.01)
+    write_manifest(
+        directory,
+        version="test",
+        network_file="scannet.onnx",
+        thresholds=thresholds,
+        empty=EmptyConfig(),
+        change=ChangeConfig(),
+        extra={"training": {"steps": result.steps}},
+    )
+    return result, samples, directory
+
+
+def test_training_learns_where_the_lump_is(trained: Any) -> None:
+    result, samples, _ = trained
+    assert result.steps == 20 * 3
+    assert result.losses[-1] < result.losses[0]
+    inside, outside = [], []
+    for sample, prepared in samples:
+        heat, probs = predict(result.net, prepared.tensor)
+        h, w = prepared.frame.size
+        heat = heat[:h, :w]
+        assert probs.shape == (len(CLASS_ORDER),) and probs.sum() == pytest.approx(1.0, abs=1e-4)
+        hot = sample.target[:h, :w] > 0.5
+        if hot.any():
+            inside.append(float(heat[hot].mean()))
+        outside.append(float(heat[~hot].mean()))
+    assert np.mean(inside) > np.mean(outside) + 0.2, (np.mean(inside), np.mean(outside))
+
+
+def test_onnx_matches_torch_and_takes_any_size(trained: Any) -> None:
+    import onnxruntime as ort
+
+    result, samples, directory = trained
+    session = ort.InferenceSession(str(directory / "scannet.onnx"), providers=["CPUExecutionProvider"])
+    for _, prepared in samples[:3]:
+        heat_ort, probs_ort = session.run(None, {"scan": prepared.tensor[None]})
+        heat_pt, probs_pt = predict(result.net, prepared.tensor)
+        assert heat_ort.shape[1:] == prepared.tensor.shape[1:]
+        assert np.allclose(heat_ort[0], heat_pt, atol=1e-4)
+        assert np.allclose(probs_ort[0], probs_pt, atol=1e-4)
+
+
+def test_analyzer_reports_findings_in_scan_pixels(trained: Any, make_scan: Any, container: Any) -> None:
+    _, _, directory = trained
+    analyzer = ImageAnalyzer.load(directory)
+    p = container(rows=300, cols=700, seed=99)
+    p[100:140, 500:540] += 1.5
+    scan = make_scan(p, door_end=DoorEnd.LEFT)
+    analysis = analyzer.analyze(
+        scan, declared_class=CargoClass.SUGAR, pre_departure=make_scan(container(rows=300, cols=700, seed=99))
+    )
+    findings = analysis.findings
+    assert analysis.heatmap.shape == scan.shape
+    assert findings.model_version == "test"
+    assert findings.threshold == pytest.approx(analyzer.manifest.thresholds.for_class(CargoClass.SUGAR))
+    assert findings.alarm == (findings.score >= findings.threshold)
+    assert findings.consistency is not None and findings.seen_class is not None
+    assert findings.change is not None and findings.change.added_kg_estimate > 10
+    for box in findings.boxes + findings.change.boxes:
+        assert 0 <= box.x0 < box.x1 <= scan.shape[1] and 0 <= box.y0 < box.y1 <= scan.shape[0]
+    json.dumps(findings.contract_json())
+
+
+def test_loading_refuses_altered_weights(trained: Any, tmp_path: Path) -> None:
+    _, _, directory = trained
+    for name in ("scannet.onnx", "manifest.json"):
+        (tmp_path / name).write_bytes((directory / name).read_bytes())
+    (tmp_path / "scannet.onnx").write_bytes((directory / "scannet.onnx").read_bytes() + b"\0")
+    with pytest.raises(ImagingModelError, match="altered"):
+        ImageAnalyzer.load(tmp_path)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    manifest["preprocess_schema"] = "0" * 16
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ImagingModelError, match="schema"):
+        ImageAnalyzer.load(tmp_path)
+    with pytest.raises(ImagingModelError, match="no manifest"):
+        ImageAnalyzer.load(tmp_path / "nowhere")
