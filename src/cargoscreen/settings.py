@@ -57,6 +57,81 @@ class SensorSettings(BaseModel):
     reconnect_max_s: int = Field(default=30, ge=1, le=600, description="Longest wait between reconnects")
 
 
+DEFAULT_LEDGER_KEY = "change-me-development-only-ledger-key"
+_SHIFTS = ["06:00-13:45", "14:00-21:45", "22:00-05:45"]
+
+
+class IncineratorSettings(BaseModel):
+    """A licensed incinerator and the daily sessions it offers customs (by appointment)."""
+
+    name: str = Field(
+        default="SYNTHETIC incinerator", min_length=1, description="Name shown to custody officers"
+    )
+    session_times: list[str] = Field(
+        default_factory=lambda: ["08:00", "16:00"],
+        description="Daily session start times (HH:MM, UTC)",
+    )
+    capacity_kg: float = Field(default=1200.0, gt=0, le=5000, description="Kilograms one session takes")
+
+
+class CustodySettings(BaseModel):
+    """Custody of seized drugs: the ledger key, the destruction clock, reconciliation and incinerators."""
+
+    ledger_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_LEDGER_KEY),
+        description="HMAC key signing the custody ledger (at least 16 bytes); production refuses the default",
+    )
+    destruction_hours: float = Field(default=48.0, gt=0, le=720, description="Hours from seizure to burning")
+    warn_hours: float = Field(
+        default=12.0, gt=0, le=720, description="Alert this many hours before the deadline"
+    )
+    tolerance_kg: float = Field(default=0.2, ge=0, le=10, description="Weight reconciliation: absolute kg")
+    tolerance_share: float = Field(
+        default=0.005, ge=0, le=0.1, description="Weight reconciliation: share of the expected weight"
+    )
+    incinerators: list[IncineratorSettings] = Field(
+        default_factory=lambda: [IncineratorSettings()], description="Incinerators and their sessions"
+    )
+    session_days: int = Field(
+        default=3, ge=1, le=14, description="Days ahead to offer incinerator sessions for"
+    )
+
+
+class ScannerSettings(BaseModel):
+    """A mobile scanner at a terminal: pace and crewed shifts (HH:MM-HH:MM, UTC; past midnight allowed)."""
+
+    scanner_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    terminal: str = Field(pattern=r"^[A-Z0-9]{1,6}$", description="SMDG terminal code, e.g. K1742")
+    scan_minutes: int = Field(default=3, ge=1, le=60)
+    move_minutes: int = Field(default=12, ge=0, le=120)
+    shifts: list[str] = Field(default_factory=lambda: list(_SHIFTS))
+    available: bool = True
+
+
+def _default_scanners() -> list[ScannerSettings]:
+    placed = [("K869-A", "K869"), ("K1742-A", "K1742"), ("K1742-B", "K1742"), ("K913-A", "K913"),
+              ("K1700-A", "K1700")]  # fmt: skip
+    return [ScannerSettings(scanner_id=sid, terminal=terminal) for sid, terminal in placed]
+
+
+class PlanningSettings(BaseModel):
+    """Scanner planning: the scanners, the rolling horizon and the CP-SAT budget."""
+
+    scanners: list[ScannerSettings] = Field(
+        default_factory=_default_scanners, description="Mobile scanners (default: 5 at BEANR terminals)"
+    )
+    horizon_hours: float = Field(default=6.0, gt=0, le=72, description="Hours each re-plan looks ahead")
+    replan_hours: float = Field(default=2.0, gt=0, le=24, description="Hours between re-plans over a day")
+    cpsat_time_limit_s: float = Field(default=3.0, gt=0, le=120, description="CP-SAT time limit per re-plan")
+    cpsat_workers: int = Field(default=2, ge=1, le=32, description="CP-SAT worker threads")
+    reefer_deadline_hours: float = Field(
+        default=24.0, gt=0, le=240, description="Reefer/perishable deadline after discharge (24-36 h typical)"
+    )
+    dry_deadline_hours: float = Field(
+        default=48.0, gt=0, le=240, description="Other boxes' deadline after discharge (48-72 h typical)"
+    )
+
+
 class Settings(BaseSettings):
     """Validated once at start and passed down explicitly; nothing reads the environment elsewhere."""
 
@@ -89,6 +164,14 @@ class Settings(BaseSettings):
     web: WebSettings = Field(
         default_factory=WebSettings, description="Web workstation and REST API (nested: WEB__...)"
     )
+    custody: CustodySettings = Field(
+        default_factory=CustodySettings,
+        description="Custody ledger key (secret), 48 h / 12 h clock, reconciliation, incinerators (CUSTODY__...)",
+    )
+    planning: PlanningSettings = Field(
+        default_factory=PlanningSettings,
+        description="Scanners, horizon, re-plan interval, CP-SAT limit, deadlines (nested: PLANNING__...)",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
@@ -98,6 +181,13 @@ class Settings(BaseSettings):
             raise ValueError("CARGOSCREEN_WEB__COOKIE_SECURE=false is refused in production")
         if self.environment == "production" and self.web.demo_password is not None:
             raise ValueError("CARGOSCREEN_WEB__DEMO_PASSWORD is refused in production (no demo users there)")
+        if (
+            self.environment == "production"
+            and self.custody.ledger_key.get_secret_value() == DEFAULT_LEDGER_KEY
+        ):
+            raise ValueError(
+                "CARGOSCREEN_CUSTODY__LEDGER_KEY must be set in production (the default is refused)"
+            )
         return self
 
     @property

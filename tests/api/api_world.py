@@ -8,6 +8,7 @@ A uniquely named module (not conftest) so tests/api and tests/web can both impor
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,15 +62,23 @@ PERSONS = {
 }
 
 
+#: A second custody officer: the receiving person of transfers (two-person rule).
+SECOND_CUSTODIAN = "cora"
+#: Secrets of the custody case (need-to-know: custody officers only).
+STORE_NAME = "SYNTHETIC secure store"
+INCINERATOR = "SYNTHETIC incinerator"
+
+
 def container(owner: str, serial: int) -> str:
     first_ten = f"{owner}{serial:06d}"
     return first_ten + container_check_digit(first_ten)
 
 
-SCAN_BOX, PHYSICAL_BOX, GREEN_BOX = (
+SCAN_BOX, PHYSICAL_BOX, GREEN_BOX, SENSOR_BOX = (
     container("MSCU", 123456),
     container("TGHU", 987654),
     container("CAIU", 100),
+    container("SEGU", 424242),
 )
 
 
@@ -82,6 +91,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     arrival_scan: str = ""
     partner_scan: str = ""
+    case_number: str = ""
 
 
 def build_world(folder: Path) -> World:
@@ -98,6 +108,7 @@ def build_world(folder: Path) -> World:
     with database.unit_of_work() as uow:
         for name, role in PERSONS.items():
             uow.users.add(name, PASSWORD, [role])
+        uow.users.add(SECOND_CUSTODIAN, PASSWORD, [Role.CUSTODY_OFFICER])
         for key, role, port in (
             ("ECGYE", Role.PARTNER_PORT, "ECGYE"),
             ("COCTG", Role.PARTNER_PORT, "COCTG"),
@@ -109,18 +120,21 @@ def build_world(folder: Path) -> World:
         uow.selections.save(
             selection(),
             run_date=DAY,
-            imo_voyage_of={n: (IMO, VOYAGE) for n in (SCAN_BOX, PHYSICAL_BOX, GREEN_BOX)},
+            imo_voyage_of={n: (IMO, VOYAGE) for n in (SCAN_BOX, PHYSICAL_BOX, GREEN_BOX, SENSOR_BOX)},
             exploration_share=0.1,
             model_version=None,
             created_by="test",
         )
     world.arrival_scan = _arrival_scan(world)
     world.partner_scan = _partner_scan(world)
+    _sensor_messages(world)
+    world.case_number = _custody_case(world)
+    _scan_plan(world)
     return world
 
 
 def manifest() -> Manifest:
-    placements = {SCAN_BOX: 800, PHYSICAL_BOX: 200, GREEN_BOX: 100}
+    placements = {SCAN_BOX: 800, PHYSICAL_BOX: 200, GREEN_BOX: 100, SENSOR_BOX: 100}
     goods = GoodsItem(
         item_number=1,
         hs_code="080390",
@@ -179,7 +193,7 @@ def _reason(text: str, weight: float, kind: ReasonKind = ReasonKind.RULE) -> Rea
 
 
 def assessments() -> list[RiskAssessment]:
-    scores = {SCAN_BOX: 0.62, PHYSICAL_BOX: 0.91, GREEN_BOX: 0.05}
+    scores = {SCAN_BOX: 0.62, PHYSICAL_BOX: 0.91, GREEN_BOX: 0.05, SENSOR_BOX: 0.08}
     return [
         RiskAssessment(
             container_number=number,
@@ -208,11 +222,12 @@ def selection() -> SelectionResult:
             rank=2,
         ),
         SelectionDecision(container_number=GREEN_BOX, channel=Channel.GREEN, rank=3),
+        SelectionDecision(container_number=SENSOR_BOX, channel=Channel.GREEN, rank=4),
     )
     return SelectionResult(
         decisions=decisions,
-        capacity=DailyCapacity(scan=1, physical=1),
-        used={Channel.GREEN: 1, Channel.SCAN: 1, Channel.PHYSICAL: 1},
+        capacity=DailyCapacity(scan=2, physical=1),
+        used={Channel.GREEN: 2, Channel.SCAN: 1, Channel.PHYSICAL: 1},
     )
 
 
@@ -314,3 +329,89 @@ def login(client: TestClient, user: str, password: str = PASSWORD) -> None:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
     assert csrf
     client.headers["X-CSRF-Token"] = csrf.group(1)
+
+
+def _sensor_messages(world: World) -> None:
+    """Through the real sensor pipeline: SENSOR_BOX's seal reports tampering (forced GREEN → SCAN, a free
+    place), a tracker breadcrumb, and an intrusion in a custody zone (a security incident)."""
+    from cargoscreen.pipeline.sensors import SensorPipeline
+
+    def seal(sequence: int, status: str, at: datetime) -> tuple[str, bytes]:
+        body = {"version": 1, "device_id": "ES-0042", "sequence": sequence, "seal_id": "ISO-ES-0042",
+                "seal_number": "SL400", "container_number": SENSOR_BOX, "status": status, "battery_pct": 81.0,
+                "event_time": at.isoformat(), "reader_id": "RDR-7", "un_locode": "COCTG"}  # fmt: skip
+        return "cargoscreen/v1/seal/ES-0042", json.dumps(body).encode()
+
+    track = {"version": 1, "device_id": "TRK-9", "sequence": 1, "container_number": SENSOR_BOX,
+             "event_type": "BREADCRUMB", "event_time": (T0 - timedelta(days=3)).isoformat(),
+             "latitude": 10.39, "longitude": -75.53}  # fmt: skip
+    alarm = {"version": 1, "device_id": "CAM-3", "sequence": 5, "kind": "intrusion", "site": "BEANR",
+             "zone": "custody-vault-A", "alert_at": (T0 + timedelta(hours=1)).isoformat(),
+             "detected": "person", "confidence": 0.93}  # fmt: skip
+    pipeline = SensorPipeline(world.database.unit_of_work, day=DAY)
+    for topic, body in (
+        seal(1, "sealed", T0 - timedelta(days=6)),
+        ("cargoscreen/v1/tracker/TRK-9", json.dumps(track).encode()),
+        seal(2, "tamper", T0 - timedelta(days=2)),
+        ("cargoscreen/v1/camera/BEANR", json.dumps(alarm).encode()),
+    ):
+        outcome = pipeline.handle(topic, body)
+        assert outcome.stored, outcome.quarantined
+
+
+def _custody_case(world: World) -> str:
+    """A seizure in GREEN_BOX carried to a booked destruction (SYNTHETIC officers) through the pipeline."""
+    from cargoscreen.domain.outcomes import InspectionOutcome
+    from cargoscreen.pipeline.custody import carry_seizure_to_destruction
+
+    outcome = InspectionOutcome.model_validate(
+        {
+            "container_number": GREEN_BOX,
+            "imo_number": IMO,
+            "voyage_number": VOYAGE,
+            "channel": "PHYSICAL",
+            "result": "SEIZURE",
+            "substance": "cocaine",
+            "seized_kg": 50.0,
+            "location": "roof",
+            "recorded_by": "user:olga",
+            "recorded_at": T0,
+        }
+    )
+    key = world.settings.custody.ledger_key.get_secret_value().encode()
+    report = carry_seizure_to_destruction(
+        world.database.unit_of_work, outcome=outcome, key=key, now=T0 + timedelta(hours=1), destroy=False
+    )
+    assert report.states[-1] == "SCHEDULED" and report.sessions, report.lines()
+    return report.case_number
+
+
+@dataclass(frozen=True)
+class _Slot:
+    container_number: str
+    scanner_id: str
+    terminal: str
+    start: datetime
+    end: datetime
+    fixed: bool
+
+
+def _scan_plan(world: World) -> None:
+    """A stored scan plan of the day: two scanners, SCAN_BOX and SENSOR_BOX planned, one left out."""
+    from cargoscreen.pipeline.planning import ScannerSpec
+
+    scanners = [ScannerSpec("MS-1", "BEKNK"), ScannerSpec("MS-2", "BEDGW", scan_minutes=4)]
+    slots = [
+        _Slot(SCAN_BOX, "MS-1", "BEKNK", T0 + timedelta(minutes=30), T0 + timedelta(minutes=33), True),
+        _Slot(
+            SENSOR_BOX, "MS-2", "BEDGW", T0 + timedelta(hours=2), T0 + timedelta(hours=2, minutes=4), False
+        ),
+    ]
+    with world.database.unit_of_work() as uow:
+        uow.planning.save_scanners(scanners, {s.scanner_id: list(s.shifts) for s in scanners})
+        uow.planning.save_plan(
+            day=DAY, selection_run_id=1, method="cpsat", horizon=(T0, T0 + timedelta(hours=6)), objective=0,
+            status="0 re-plans", solve_seconds=0.4, metrics={"risk_covered": 0.93, "mean_added_dwell_min": 12.5},
+            unplanned=[{"container_number": PHYSICAL_BOX, "reason": "not_plannable", "detail": "physical lane"}],
+            slots=slots, event_ids={SCAN_BOX: "CUSTOMS-SCAN-EVENT-1"}, created_by="test",
+        )  # fmt: skip

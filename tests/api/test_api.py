@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from api_world import GREEN_BOX, PASSWORD, PHYSICAL_BOX, SCAN_BOX, ClientFactory, World, login
+from api_world import GREEN_BOX, PASSWORD, PHYSICAL_BOX, SCAN_BOX, SENSOR_BOX, ClientFactory, World, login
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import DBAPIError
 
@@ -30,13 +30,17 @@ def test_the_queue_lists_the_selected_containers_by_rank_with_cursor_pages(clien
     assert [i["container_number"] for i in first["items"]] == [PHYSICAL_BOX]
     second = client.get("/api/v1/queue", params={"limit": 1, "cursor": first["next_cursor"]}).json()
     assert [i["container_number"] for i in second["items"]] == [SCAN_BOX]
-    assert second["next_cursor"] is None  # GREEN containers are not in the queue
     assert second["items"][0]["score"] == pytest.approx(0.62)
     assert second["items"][0]["reasons"][0]["text"] == "Reefer from a source port of cocaine"
+    third = client.get("/api/v1/queue", params={"limit": 1, "cursor": second["next_cursor"]}).json()
+    assert [i["container_number"] for i in third["items"]] == [SENSOR_BOX]  # moved from GREEN by its seal
+    assert third["items"][0]["sensor_change"] == "GREEN → SCAN"
+    assert third["next_cursor"] is None  # GREEN containers are not in the queue
+    assert second["items"][0]["sensor_change"] is None
     physical = client.get("/api/v1/queue", params={"channel": "PHYSICAL"}).json()["items"]
     assert [i["container_number"] for i in physical] == [PHYSICAL_BOX]
     by_score = client.get("/api/v1/queue", params={"sort": "score"}).json()["items"]
-    assert [i["container_number"] for i in by_score] == [SCAN_BOX, PHYSICAL_BOX]
+    assert [i["container_number"] for i in by_score] == [SCAN_BOX, SENSOR_BOX, PHYSICAL_BOX]
 
 
 def test_a_bad_cursor_and_bad_parameters_are_problems(client_for: ClientFactory) -> None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from api_world import PERSONS, SCAN_BOX, ClientFactory, World
+from api_world import INCINERATOR, PERSONS, SCAN_BOX, STORE_NAME, ClientFactory, World
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from cargoscreen.api.security import RoleGuard, api_routes, guard_of
+from cargoscreen.custody.redaction import WITHHELD
 from cargoscreen.store.repositories.users import Role
 
 #: The only routes anyone may call: logging in, and liveness.
@@ -37,6 +38,7 @@ def concrete(path: str, world: World, role: Role | None) -> str:
         "name": "thumbnail",
         "upload_id": "0" * 32,
         "sha256": "0" * 64,
+        "case_number": world.case_number,
     }
     return re.sub(r"\{(\w+)(?::path)?\}", lambda m: values[m.group(1)], path)
 
@@ -89,3 +91,24 @@ def test_role_matrix(app: FastAPI, world: World, anonymous: TestClient, client_f
         assert right.status_code not in (401, 403), f"{method} {path} as {allowed}: {right.text[:200]}"
         checked += 1
     assert checked >= 30
+
+
+def test_need_to_know_matrix_over_every_custody_route(
+    app: FastAPI, world: World, client_for: ClientFactory
+) -> None:
+    """Storage places and incinerator appointments reach custody officers only, on every custody page."""
+    secrets = (STORE_NAME, INCINERATOR, "INC1-")
+    pages = [
+        (route.path, guard)
+        for method, route, guard in routes(app)
+        if method == "GET" and route.path.startswith(("/custody", "/api/v1/custody"))
+    ]
+    assert {path for path, _ in pages} >= {"/custody", "/custody/{case_number}"}
+    for path, guard in pages:
+        for role in sorted(guard.roles):
+            body = client_for(USERS[role]).get(concrete(path, world, role)).text
+            shown = [secret for secret in secrets if secret in body]
+            if role is Role.CUSTODY_OFFICER:
+                assert shown == list(secrets), f"{path}: a custody officer misses {set(secrets) - set(shown)}"
+            else:
+                assert not shown and WITHHELD in body, f"{path} as {role} shows {shown}"

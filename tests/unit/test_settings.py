@@ -20,7 +20,12 @@ def test_production_refuses_the_default_secret() -> None:
     with pytest.raises(ValidationError, match="CARGOSCREEN_SECRET_KEY must be set"):
         Settings(environment="production")
     assert (
-        Settings(environment="production", secret_key=SecretStr("a-real-secret")).environment == "production"
+        Settings(
+            environment="production",
+            secret_key=SecretStr("a-real-secret"),
+            custody={"ledger_key": "a-real-ledger-key-0123456789"},
+        ).environment
+        == "production"
     )
 
 

@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from api_world import PASSWORD, PHYSICAL_BOX, SCAN_BOX, World
+from api_world import PASSWORD, PHYSICAL_BOX, SCAN_BOX, SENSOR_BOX, STORE_NAME, World
 
 SHOTS = os.environ.get("CARGOSCREEN_SCREENSHOTS")
 
@@ -55,19 +55,42 @@ def test_an_analyst_reads_the_queue_a_container_and_a_scan_and_decides(
     page.select_option("select[name=sort]", "-score")
     page.click("form.filters button")
     page.wait_for_url(re.compile(r"sort=-score"))
-    assert PHYSICAL_BOX in page.locator("table.queue tbody tr").nth(0).inner_text()
+    by_score = page.locator("table.queue tbody tr")
+    assert PHYSICAL_BOX in by_score.nth(0).inner_text()
+    assert SENSOR_BOX in by_score.nth(1).inner_text()  # re-scored by its seal's tamper report
+    assert by_score.nth(1).locator(".sensor-mark").inner_text() == "sensor GREEN → SCAN"
     shot(page, "queue")
-    page.click(f"text={SCAN_BOX}")
+    page.click(f"text={SENSOR_BOX}")
+    page.wait_for_url(re.compile(f"/containers/{SENSOR_BOX}$"))
+    sensors = page.inner_text("#sensors")
+    assert "GREEN → SCAN" in sensors and "forced to SCAN by a sensor signal" in sensors
+    assert "reports tampering" in page.inner_text("table.sensor-timeline tr.signalled")
+    assert page.locator("table.sensor-timeline tbody tr").count() == 3  # seal, tracker, seal
+    shot(page, "sensors")
+    page.goto(f"{server}/containers/{SCAN_BOX}")
     page.wait_for_url(re.compile(f"/containers/{SCAN_BOX}$"))
     assert "Exportadora Sintética S.A." in page.content() and "Reefer from a source port" in page.content()
     overlay = page.locator("img.overlay")
     assert overlay.count() == 1
     assert page.evaluate("img => img.complete && img.naturalWidth > 0", overlay.element_handle())
     shot(page, "container")
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url.rsplit("/renditions/", 1)[-1]))
     page.click(f"a[href='/scans/{web_world.arrival_scan}']")
     page.wait_for_selector("canvas#viewer[data-ready='1']")
     assert page.is_checked("#overlay")
+    # Deep zoom: the 120×500 test scan fits at full resolution, so level 0's two tiles are drawn; the
+    # full-resolution window image is never fetched. Zoomed out below half size, level 1 takes over.
+    page.wait_for_function("() => document.querySelector('#viewer').dataset.tilesShown === '2'")
+    assert {"tile/6000/0/0_0", "tile/6000/0/1_0"} <= set(requested) and "window/6000" not in requested
     box = page.locator("canvas#viewer").bounding_box()
+    page.mouse.move(box["x"] + 600, box["y"] + 200)
+    for _ in range(8):
+        page.mouse.wheel(0, 300)  # zoom out
+    page.wait_for_function("() => document.querySelector('#viewer').dataset.level === '1'")
+    page.wait_for_function("() => document.querySelector('#viewer').dataset.tilesShown === '1'")
+    assert "tile/6000/1/0_0" in requested
+    page.click("#reset")
     page.mouse.move(box["x"] + 200, box["y"] + 100)
     page.mouse.wheel(0, -300)  # zoom
     page.keyboard.down("Shift")
@@ -113,6 +136,11 @@ def test_a_custody_officer_is_refused_the_queue_and_the_dashboard_draws(page: An
     log_in(page, server, "cody")
     page.wait_for_url(re.compile(r"/queue$"))
     assert "403" in page.inner_text("h1") and "may not GET /queue" in page.content()
+    page.goto(f"{server}/custody")
+    assert STORE_NAME in page.inner_text("#cases") and "destruction overdue" in page.inner_text("#alerts")
+    shot(page, "custody")
+    page.click("header nav >> text=Incidents")
+    assert "custody-vault-A" in page.inner_text("table.incidents")
     page.click("header .who button")  # log out
     page.wait_for_url(re.compile(r"/login$"))
     log_in(page, server, "sam", "/dashboard")

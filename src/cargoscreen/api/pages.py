@@ -7,7 +7,16 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from cargoscreen.api.security import AUDITORS, CASE_READERS, DECIDERS, RECORDERS, Principal
+from cargoscreen.api.security import (
+    AUDITORS,
+    CASE_READERS,
+    CUSTODY_READERS,
+    DECIDERS,
+    INCIDENT_READERS,
+    PLAN_READERS,
+    RECORDERS,
+    Principal,
+)
 from cargoscreen.api.services import services_of
 from cargoscreen.store.repositories.users import Role
 
@@ -25,6 +34,10 @@ def render(
         "record": principal.has_any(RECORDERS),
         "dashboard": principal.has_any(DASHBOARD_ROLES),
         "audit": principal.has_any(AUDITORS),
+        "incidents": principal.has_any(INCIDENT_READERS),
+        "custody": principal.has_any(CUSTODY_READERS),
+        "plan": principal.has_any(PLAN_READERS),
+        "transfer": Role.CUSTODY_OFFICER in principal.roles,
     }
     values = {"principal": principal, "csrf": principal.csrf, "may": may, **context}
     response: Response = services.templates.TemplateResponse(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from cargoscreen.domain.targeting import Channel
-from cargoscreen.store.repositories.worklist import QueueItem, QueueStatus
+from cargoscreen.store.repositories.worklist import Queue, QueueItem, QueueStatus
 
 SORTS = {
     "rank": lambda item: (item.rank,),
@@ -37,3 +39,31 @@ def filtered(items: Iterable[QueueItem], wanted: QueueFilter) -> list[QueueItem]
     ]
     key = wanted.sort.lstrip("-")
     return sorted(kept, key=SORTS.get(key, SORTS["rank"]), reverse=wanted.sort.startswith("-"))
+
+
+class QueueViews:
+    """The filtered, sorted lists and rendered table fragments of one cached queue (thread-safe).
+
+    Everything here is derived from the :class:`Queue` object the store's cache hands out; when the store
+    builds a new one (its version changed or its time ran out), what was derived from the old one is
+    dropped.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._lock = threading.Lock()
+        self._queue: Queue | None = None
+        self._views: dict[Any, Any] = {}
+        self._limit = limit
+
+    def get(self, queue: Queue | None, key: Any, make: Callable[[], Any]) -> Any:
+        """The value derived from ``queue`` under ``key``, made once by ``make``."""
+        with self._lock:
+            if queue is not self._queue:
+                self._queue, self._views = queue, {}
+            if key in self._views:
+                return self._views[key]
+        value = make()
+        with self._lock:
+            if queue is self._queue and len(self._views) < self._limit:
+                self._views[key] = value
+        return value

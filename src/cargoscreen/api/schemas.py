@@ -133,6 +133,9 @@ class QueueItemOut(BaseModel):
     outcome: str | None
     scans: int
     status: QueueStatus
+    sensor_change: str | None = Field(
+        default=None, description="lanes before and after, when sensor signals moved the container"
+    )
 
     @classmethod
     def of(cls, item: QueueItem) -> QueueItemOut:

@@ -37,6 +37,12 @@ CASE_READERS = frozenset(
 DECIDERS = frozenset({Role.TARGETING_ANALYST, Role.IMAGE_ANALYST, Role.SUPERVISOR})
 RECORDERS = frozenset({Role.INSPECTION_OFFICER, Role.SUPERVISOR})
 AUDITORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+#: Security incidents (intrusions in custody zones) go to the custody team and its supervisors.
+INCIDENT_READERS = frozenset({Role.CUSTODY_OFFICER, Role.SUPERVISOR})
+#: Custody cases: the custody team, its supervisors and admins (only custody officers see locations).
+CUSTODY_READERS = frozenset({Role.CUSTODY_OFFICER, Role.SUPERVISOR, Role.ADMIN})
+#: The scan plan of the day: who targets, who supervises, who inspects.
+PLAN_READERS = frozenset({Role.TARGETING_ANALYST, Role.SUPERVISOR, Role.INSPECTION_OFFICER})
 EVERYONE = frozenset(Role)
 
 

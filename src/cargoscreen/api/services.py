@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from cargoscreen.api.queue import QueueViews
 from cargoscreen.api.security import Principal, SessionCodec
 from cargoscreen.settings import Settings
 from cargoscreen.store import BlobStore, Database, UnitOfWork
@@ -29,6 +30,7 @@ class Services:
     blobs: BlobStore
     sessions: SessionCodec
     queue_cache: dict[Any, Any] = field(default_factory=dict)
+    queue_views: QueueViews = field(default_factory=QueueViews)
     templates: Jinja2Templates = field(
         default_factory=lambda: Jinja2Templates(directory=str(WEB_DIR / "templates"))
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import typer
@@ -10,6 +11,7 @@ from rich.rule import Rule
 from rich.table import Table
 
 from cargoscreen.cli.context import AppContext, console, load_context
+from cargoscreen.cli.plan import plan_tables, planning_options, summary_lines
 from cargoscreen.cli.render import (
     ingest_report_table,
     port_summary_tables,
@@ -22,7 +24,9 @@ from cargoscreen.domain.errors import CargoscreenError
 from cargoscreen.domain.targeting import Channel
 from cargoscreen.imaging.runtime import ImageAnalyzer
 from cargoscreen.pipeline import ingest_paths, iter_input_files
+from cargoscreen.pipeline.custody import carry_seizure_to_destruction
 from cargoscreen.pipeline.learning import active_container_model, train_from_outcomes
+from cargoscreen.pipeline.planning import plan_day, write_scan_outbox
 from cargoscreen.pipeline.port_days import DayOutcome, run_day, scaled_capacity, synthetic_intelligence
 from cargoscreen.pipeline.port_scans import PortScanReport, scan_selected
 from cargoscreen.pipeline.sensors import demo_stream
@@ -101,28 +105,32 @@ def demo(
     )
     console.print(Rule("5. Journey and quay sensors (SYNTHETIC e-seals, trackers, e-noses, gate cameras)"))
     _sensors_today(db, port, today)
+    console.print(Rule("6. Scanner plan: today's scan selection on the mobile scanners (CP-SAT from greedy)"))
+    _plan_today(ctx, db, today)
     if scans:
         console.print(
-            Rule(f"6. Scanners: today's first {scans} selected containers (SYNTHETIC X-ray), image AI")
+            Rule(f"7. Scanners: today's first {scans} selected containers (SYNTHETIC X-ray), image AI")
         )
         _scan_today(ctx, db, port, today, scans, seed)
+    console.print(Rule("8. Custody: a seizure of today carried to a scheduled destruction"))
+    _custody_today(ctx, db, today)
     with db.unit_of_work() as uow:
         summary = uow.stats()
-    console.print(Rule("7. The port in the store"))
+    console.print(Rule("9. The port in the store"))
     for table in port_summary_tables(summary):
         console.print(table)
     example = days[-1].report.selection.selected(days[-1].report.selection.decisions[0].channel)
     if example:
         console.print(f"look one up: [bold]cargoscreen containers show {example[0].container_number}[/bold]")
     console.print(f"data kept in [bold]{ctx.settings.data_dir.resolve()}[/bold] (CARGOSCREEN_DATA_DIR)")
-    console.print(Rule("8. The analyst workstation"))
+    console.print(Rule("10. The analyst workstation"))
     demo_users()
 
 
 def _ingest(ctx: AppContext, db: Database, port: SimulatedPort, name: str) -> None:
     inbox = ctx.settings.data_dir / "inbox" / name
     with console.status("writing CUSCAR, CODECO and DCSA files..."):
-        write_simulation(port, inbox, formats=("cuscar", "codeco", "dcsa"))
+        write_simulation(port, inbox, formats=("cuscar", "codeco", "coarri", "dcsa"))
     console.print(f"carriers' and terminals' messages written to [bold]{inbox}[/bold]")
     console.print(Rule("2. Ingest the messages (format detected per file)"))
     files = [
@@ -160,6 +168,38 @@ def _sensors_today(db: Database, port: SimulatedPort, today: date) -> None:
         )
     console.print(table)
     console.print(f"signal kinds seen: {', '.join(kinds) or 'none'}")
+
+
+def _plan_today(ctx: AppContext, db: Database, today: date) -> None:
+    options = planning_options(ctx, today, "cpsat")
+    options = replace(options, solver=replace(options.solver, time_limit_seconds=1.0))
+    with console.status("planning the scanners (rolling 6 h horizon, re-planned every 2 h)..."):
+        report = plan_day(unit_of_work=db.unit_of_work, options=options)
+    for table in plan_tables(report, show=4):
+        console.print(table)
+    for line in summary_lines(report):
+        console.print(line, highlight=False)
+    outbox = write_scan_outbox(report, ctx.settings.data_dir / "outbox")
+    console.print(f"{len(report.events)} CUSTOMS_SELECTED_FOR_SCAN slot events → {outbox}")
+
+
+def _custody_today(ctx: AppContext, db: Database, today: date) -> None:
+    with db.unit_of_work() as uow:
+        seizures = [o for o in uow.outcomes.all() if o.positive]
+    todays = [o for o in seizures if o.recorded_at.date() == today] or seizures
+    if not todays:
+        console.print("no seizure recorded yet: nothing to carry to destruction")
+        return
+    outcome = max(todays, key=lambda o: o.seized_kg)
+    report = carry_seizure_to_destruction(
+        db.unit_of_work,
+        outcome=outcome,
+        key=ctx.settings.custody.ledger_key.get_secret_value().encode(),
+        now=outcome.recorded_at,
+    )
+    for line in report.lines():
+        console.print(line, highlight=False)
+    console.print("check the ledger any time: [bold]cargoscreen custody verify[/bold]")
 
 
 def _lane(channel: Channel | None) -> str:

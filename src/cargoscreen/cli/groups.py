@@ -41,3 +41,7 @@ def register(app: typer.Typer) -> None:
     from cargoscreen.cli import sensors
 
     app.add_typer(sensors.app, name="sensors")
+    from cargoscreen.cli import custody, plan
+
+    app.command("plan")(plan.plan)
+    app.add_typer(custody.app, name="custody")

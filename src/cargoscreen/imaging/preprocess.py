@@ -74,12 +74,19 @@ def _sparse_weights(n_in: int, in_mm: float, out_mm: float) -> sparse.csr_matrix
     return sparse.csr_matrix(dense)
 
 
-def area_weights(n_in: int, in_mm: float, out_mm: float) -> tuple[FloatArray, int]:
-    """Matrix (n_out x n_in) whose row j averages the input pixels under output pixel j, by overlap."""
+def area_weights(
+    n_in: int, in_mm: float, out_mm: float, *, origin_mm: float = 0.0, n_out: int | None = None
+) -> tuple[FloatArray, int]:
+    """Matrix (n_out x n_in) whose row j averages the input pixels under output pixel j, by overlap.
+
+    Output pixel j covers [origin + j * out_mm, origin + (j + 1) * out_mm) of the input's extent; a pixel
+    partly outside averages what it covers, one wholly outside is 0.
+    """
     length = n_in * in_mm
-    n_out = max(1, int(np.ceil(length / out_mm - 1e-6)))
+    if n_out is None:
+        n_out = max(1, int(np.ceil((length - origin_mm) / out_mm - 1e-6)))
     edges_in = np.arange(n_in + 1, dtype=np.float64) * in_mm
-    edges_out = np.minimum(np.arange(n_out + 1, dtype=np.float64) * out_mm, length)
+    edges_out = np.clip(origin_mm + np.arange(n_out + 1, dtype=np.float64) * out_mm, 0.0, length)
     lo = np.maximum(edges_out[:-1, None], edges_in[None, :-1])
     hi = np.minimum(edges_out[1:, None], edges_in[None, 1:])
     overlap = np.clip(hi - lo, 0.0, None)
@@ -93,6 +100,41 @@ def resample(image: npt.NDArray[np.floating], spacing_mm: tuple[float, float]) -
     cols_w = _sparse_weights(image.shape[1], float(spacing_mm[1]), WORK_MM)
     out = np.asarray((cols_w @ (rows_w @ np.asarray(image, dtype=np.float32)).T).T, dtype=np.float32)
     return np.ascontiguousarray(out)
+
+
+def resample_window(
+    image: npt.NDArray[np.floating],
+    spacing_mm: tuple[float, float],
+    origin_mm: tuple[float, float],
+    shape: tuple[int, int],
+) -> FloatArray:
+    """Area-average onto a ``WORK_MM`` grid of ``shape`` whose first pixel starts at ``origin_mm`` (any
+    fraction of a pixel): a shifted copy without the blur of interpolating an already resampled image."""
+    rows_w, _ = area_weights(image.shape[0], spacing_mm[0], WORK_MM, origin_mm=origin_mm[0], n_out=shape[0])
+    cols_w, _ = area_weights(image.shape[1], spacing_mm[1], WORK_MM, origin_mm=origin_mm[1], n_out=shape[1])
+    rows_s, cols_s = sparse.csr_matrix(rows_w), sparse.csr_matrix(cols_w)
+    out = np.asarray((cols_s @ (rows_s @ np.asarray(image, dtype=np.float32)).T).T, dtype=np.float32)
+    return np.ascontiguousarray(out)
+
+
+def oriented(scan: Scan) -> FloatArray:
+    """High-energy P of a scan at its own pixels, doors on the right."""
+    image = scan.attenuation()
+    out: FloatArray = np.ascontiguousarray(image[:, ::-1]) if scan.meta.door_end is DoorEnd.LEFT else image
+    return out
+
+
+def whole_origin_mm(scan: Scan) -> tuple[float, float]:
+    """Where the first column of ``Prepared.whole_high`` starts on ``oriented(scan)``, in mm.
+
+    Resampling starts at the image's left edge; for a flipped scan the partial last working pixel ends up
+    first, so the grid starts that much before the oriented image.
+    """
+    if scan.meta.door_end is not DoorEnd.LEFT:
+        return 0.0, 0.0
+    length = scan.shape[1] * scan.meta.pixel_spacing_mm[1]
+    n_out = max(1, int(np.ceil(length / WORK_MM - 1e-6)))
+    return 0.0, length - n_out * WORK_MM
 
 
 def container_extent(p_high: FloatArray) -> tuple[int, int, int, int]:
@@ -160,13 +202,28 @@ class Frame:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """One scan at working resolution: network input (padded), the container's P, and the frame."""
+    """One scan at working resolution: network input (padded), the container's P, and the frame.
+
+    ``whole_high`` is the high-energy P of the whole image (air margins included, doors on the right);
+    ``crop_in_whole`` says where the container sits in it. Change detection registers whole images, so that
+    two scans cropped a pixel differently still line up.
+    """
 
     tensor: FloatArray
     p_high: FloatArray
     p_low: FloatArray
     frame: Frame
     dual_energy: bool
+    whole_high: FloatArray
+
+    @property
+    def crop_in_whole(self) -> tuple[int, int, int, int]:
+        """(row0, row1, col0, col1) of ``p_high`` inside ``whole_high``."""
+        r0, r1, c0, c1 = self.frame.crop
+        if self.frame.flipped:
+            width = self.whole_high.shape[1]
+            c0, c1 = width - c1, width - c0
+        return r0, r1, c0, c1
 
 
 def padded(size: int) -> int:
@@ -215,4 +272,5 @@ def prepare(scan: Scan) -> Prepared:
         p_low=p_low,
         frame=frame,
         dual_energy=dual,
+        whole_high=np.ascontiguousarray(high[:, ::-1] if flipped else high),
     )

@@ -218,7 +218,7 @@ class ImageAnalyzer:
 
     def change(self, pre_departure: Scan, arrival: Prepared) -> ChangeFinding:
         """Registration and mass difference against the pre-departure scan (boxes in arrival pixels)."""
-        result = change_mod.compare(prepare(pre_departure), arrival, self.manifest.change)
+        result = change_mod.compare(pre_departure, arrival, self.manifest.change)
         kg = self.manifest.change.kg_threshold
         added = tuple(_to_box(b, arrival.frame, score=b.score / (b.score + kg)) for b in result.added)
         return ChangeFinding(

@@ -15,7 +15,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -250,7 +250,7 @@ def calibrate_change(
     ratios = []
     quiet = []
     for pre, arrival, added_kg in pairs:
-        result = change_mod.compare(prepare(pre), prepare(arrival), base)
+        result = change_mod.compare(pre, prepare(arrival), base)
         if added_kg >= 5.0:
             ratios.append(result.added_kg / added_kg)
         elif added_kg == 0.0:
@@ -259,14 +259,7 @@ def calibrate_change(
     scale = base.mass_attenuation_cm2_g / mu
     quiet_kg = sorted(q * scale for q in quiet)
     threshold = max(1.0, float(np.quantile(quiet_kg, 0.99)) * 1.05) if quiet_kg else base.kg_threshold
-    config = change_mod.ChangeConfig(
-        mass_attenuation_cm2_g=round(mu, 5),
-        k_sigma=base.k_sigma,
-        floor_p=base.floor_p,
-        min_pixels=base.min_pixels,
-        kg_threshold=round(threshold, 3),
-        max_shift_px=base.max_shift_px,
-    )
+    config = replace(base, mass_attenuation_cm2_g=round(mu, 5), kg_threshold=round(threshold, 3))
     facts = {
         "pairs": len(pairs),
         "pairs_with_addition": len(ratios),

@@ -99,7 +99,9 @@ def test_entries_are_read_back_as_signed_and_verify(ledger_db: Database) -> None
     assert tuple(row) == ("AN-2026-0001", "PACKAGED")  # derived from the payload
 
 
-def test_an_entry_that_does_not_continue_the_chain_is_refused_and_nothing_written(ledger_db: Database) -> None:
+def test_an_entry_that_does_not_continue_the_chain_is_refused_and_nothing_written(
+    ledger_db: Database,
+) -> None:
     ledger = store_ledger(ledger_db)
     stray = Ledger(KEY).append(events("AN-2026-0002")[0])  # seq 1 again
     with pytest.raises(LedgerConflict, match="head is entry 3"), ledger_db.unit_of_work() as uow:
@@ -120,7 +122,7 @@ def test_an_entry_that_does_not_continue_the_chain_is_refused_and_nothing_writte
 )
 def test_the_database_refuses_updates_and_deletes(ledger_db: Database, statement: str) -> None:
     ledger = store_ledger(ledger_db)
-    with pytest.raises(DBAPIError, match="append-only|only moves forward"), ledger_db.engine.begin() as conn:
+    with pytest.raises(DBAPIError, match=r"append-only|only moves forward"), ledger_db.engine.begin() as conn:
         conn.exec_driver_sql(statement)
     assert stored(ledger_db) == (list(ledger.entries), ledger.head)
 

@@ -10,7 +10,9 @@ from cargoscreen.api.routes import (
     meta,
     pages_auth,
     pages_cases,
+    pages_custody,
     pages_dashboard,
+    pages_sensors,
     partner,
     scans,
     selections,
@@ -26,4 +28,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     pages_auth.router,
     pages_cases.router,
     pages_dashboard.router,
+    pages_sensors.router,
+    pages_custody.router,
 )

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from cargoscreen.api import cases
 from cargoscreen.api.pages import render
@@ -14,10 +15,12 @@ from cargoscreen.api.problems import Problem
 from cargoscreen.api.queue import QueueFilter, filtered
 from cargoscreen.api.routes.selections import validated
 from cargoscreen.api.security import CASE_READERS, DECIDERS, RECORDERS, Principal, allow
+from cargoscreen.api.sensor_view import sensor_panel
 from cargoscreen.api.services import services_of
 from cargoscreen.domain.outcomes import InspectionOutcome
 from cargoscreen.domain.scans import ScanOrigin
 from cargoscreen.domain.targeting import Channel
+from cargoscreen.ingest.images.derivatives import TILE_SIZE
 from cargoscreen.store.repositories.decisions import Verdict
 from cargoscreen.store.repositories.worklist import QueueStatus
 
@@ -41,21 +44,25 @@ def queue_page(
     wanted = QueueFilter(
         Channel(channel) if channel else None, QueueStatus(status) if status else None, q, sort
     )
-    items = filtered(found.items if found else (), wanted)
+    items = services.queue_views.get(found, wanted, lambda: filtered(found.items if found else (), wanted))
     size = services.settings.web.page_size
     pages = max(1, -(-len(items) // size))
-    shown = items[(page - 1) * size : page * size]
-    filters = {"channel": channel, "status": status}
+    filters = {"channel": channel, "status": status, "q": q or "", "sort": sort}
+    rows = services.queue_views.get(
+        found,
+        (wanted, page, size),
+        lambda: services.templates.env.get_template("queue_rows.html").render(
+            items=items[(page - 1) * size : page * size], page=page, pages=pages, filters=filters
+        ),
+    )
     return render(
         request,
         principal,
         "queue.html",
         queue=found,
-        items=shown,
+        rows=Markup(rows),
         total=len(items),
-        page=page,
-        pages=pages,
-        filters=filters | {"q": q or "", "sort": sort},
+        filters=filters,
         channels=[Channel.SCAN, Channel.PHYSICAL],
         statuses=list(QueueStatus),
     )
@@ -67,6 +74,7 @@ def container_page(request: Request, number: str, principal: Principal = allow(C
     case = cases.read_container(services, request, principal, number)
     with services.unit_of_work() as uow:
         heatmaps = {s.meta.scan_id for s in case.scans if uow.scans.rendition(s.meta.scan_id, "heatmap")}
+        sensors = sensor_panel(uow, case.dossier.container_number)
     pre = [s for s in case.scans if s.meta.origin is ScanOrigin.PRE_DEPARTURE]
     arrival = [s for s in case.scans if s.meta.origin is ScanOrigin.ARRIVAL]
     return render(
@@ -78,6 +86,7 @@ def container_page(request: Request, number: str, principal: Principal = allow(C
         arrival=arrival[-1] if arrival else None,
         verdicts=list(Verdict),
         heatmaps=heatmaps,
+        sensors=sensors,
         last_call=case.dossier.calls[-1] if case.dossier.calls else None,
     )
 
@@ -151,15 +160,19 @@ def photo(request: Request, number: str, sha256: str, principal: Principal = all
 @router.get("/scans/{scan_id}")
 def scan_page(request: Request, scan_id: str, principal: Principal = allow(CASE_READERS)) -> Response:
     case = cases.read_scan(services_of(request), request, principal, scan_id)
-    energies = [c.energy_kv for c in case.scan.channels]
-    channels = [(f"window/{kv}", f"{kv / 1000:g} MV" if kv >= 1000 else f"{kv} kV") for kv in energies]
+    tiled = {name.split("/")[1] for name in case.renditions if name.startswith("tile/")}
+    channels = [
+        (f"window/{kv}", f"{kv / 1000:g} MV" if kv >= 1000 else f"{kv} kV", f"tile/{kv}" if str(kv) in tiled else "")
+        for kv in (c.energy_kv for c in case.scan.channels)
+    ]
     if "ratio" in case.renditions:
-        channels.append(("ratio", "high/low ratio"))
+        channels.append(("ratio", "high/low ratio", ""))
     return render(
         request,
         principal,
         "scan.html",
         case=case,
-        channels=[(name, label) for name, label in channels if name in case.renditions],
+        channels=[c for c in channels if c[0] in case.renditions or c[2]],
+        tile_size=TILE_SIZE,
         boxes=[box.as_list() for box in case.findings.findings.boxes] if case.findings else [],
     )

@@ -204,7 +204,7 @@ class PlanningRepository:
         return [
             {c: getattr(row, c) for c in ("scanner_id", "terminal", "scan_minutes", "move_minutes", "shifts",
                                           "available")}
-            for row in self._conn.execute(stmt).scalars()
+            for row in self._conn.execute(stmt)
         ]  # fmt: skip
 
     def save_plan(
@@ -245,7 +245,7 @@ class PlanningRepository:
         stmt = select(PlanRunRow)
         if day is not None:
             stmt = stmt.where(PlanRunRow.plan_date == day)
-        run = self._conn.execute(stmt.order_by(PlanRunRow.plan_date.desc(), PlanRunRow.id.desc())).scalar()
+        run = self._conn.execute(stmt.order_by(PlanRunRow.plan_date.desc(), PlanRunRow.id.desc())).first()
         if run is None:
             return None
         slot_stmt = select(PlanSlotRow).where(PlanSlotRow.run_id == run.id).order_by(PlanSlotRow.starts_at)
@@ -253,7 +253,7 @@ class PlanningRepository:
             StoredSlot(
                 s.container_number, s.scanner_id, s.terminal, s.starts_at, s.ends_at, s.fixed, s.event_id
             )
-            for s in self._conn.execute(slot_stmt).scalars()
+            for s in self._conn.execute(slot_stmt)
         )
         return StoredPlan(
             run_id=run.id, plan_date=run.plan_date, method=run.method, horizon_start=run.horizon_start,
@@ -294,7 +294,9 @@ class PlanningRepository:
             )
             for item in self._conn.execute(goods):
                 if call_ids.get(item.container_number) == item.vessel_call_id:
-                    facts.setdefault(item.container_number, {}).setdefault("hs_codes", []).append(item.hs_code)
+                    facts.setdefault(item.container_number, {}).setdefault("hs_codes", []).append(
+                        item.hs_code
+                    )
         return facts
 
     def _events(self, numbers: Sequence[str]) -> dict[str, builtins.list[AnyRow]]:

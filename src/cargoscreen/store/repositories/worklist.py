@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import time
 from collections import defaultdict
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, case, func, select
 
@@ -22,12 +23,16 @@ from cargoscreen.store.tables import (
     ScanRow,
     SelectionDecisionRow,
     SelectionRunRow,
+    SensorLaneChangeRow,
     VesselCallRow,
     table_of,
 )
 
 _A, _D, _R = RiskAssessmentRow, SelectionDecisionRow, SelectionRunRow
 _AD, _O, _V = AnalystDecisionRow, InspectionOutcomeRow, VesselCallRow
+_L = SensorLaneChangeRow
+#: Longest a cached queue is served (see :meth:`WorklistRepository.queue`).
+QUEUE_TTL_S = 5.0
 
 
 class QueueStatus(StrEnum):
@@ -57,6 +62,7 @@ class QueueItem:
     outcome: str | None
     scans: int
     status: QueueStatus
+    sensor_change: str | None = None  # "SCAN → PHYSICAL" when sensors moved it in this run
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,26 +118,54 @@ class WorklistRepository:
     ) -> Queue | None:
         """The selected containers of the latest run (of ``run_date`` if given), by rank; None without runs.
 
-        The run's decisions with their scores and vessels change only when the run or the assessments do:
-        given a ``cache`` (a dict the caller keeps), they are read once per (run, newest assessment) and
-        only each container's state (decision, outcome, scans) is read again.
+        Given a ``cache`` (a dict the caller keeps), the queue is built once per :meth:`version` and reused
+        while the version stands, at most ``QUEUE_TTL_S`` seconds (changes no version sees, such as a scan
+        relinked to its container, show within that time).
         """
+        key = (run_date, self.version())
+        if cache is not None:
+            found = cache.get(key)
+            if found is not None and time.monotonic() - found[0] < QUEUE_TTL_S:
+                return cast(Queue | None, found[1])
+        queue = self._queue(run_date)
+        if cache is not None:
+            cache.clear()  # only the newest version is worth keeping
+            cache[key] = (time.monotonic(), queue)
+        return queue
+
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever a row the queue reads is added: selection runs, assessments, lane changes,
+        decisions, outcomes, scans (one query over the primary keys' maxima)."""
+        tables = (_R, _A, _L, _AD, _O, ScanRow)
+        return tuple(
+            self._conn.execute(select(*(select(func.max(t.id)).scalar_subquery() for t in tables))).one()
+        )
+
+    def _queue(self, run_date: date | None) -> Queue | None:
         stmt = select(_R.id, _R.run_date)
         if run_date is not None:
             stmt = stmt.where(_R.run_date == run_date)
         run = self._conn.execute(stmt.order_by(_R.run_date.desc(), _R.id.desc()).limit(1)).first()
         if run is None:
             return None
-        key = (run.id, self._conn.execute(select(func.max(_A.id))).scalar())
-        rows = cache.get(key) if cache is not None else None
-        if rows is None:
-            rows = self._conn.execute(_queue_statement(run.id)).all()
-            if cache is not None:
-                cache.clear()  # only the newest run is worth keeping
-                cache[key] = rows
+        rows = self._conn.execute(_queue_statement(run.id)).all()
+        changes = self.sensor_changes(run.id)
         states = self._states({row.container_number: row.voyage_number for row in rows})
-        items = tuple(_item(row, *states.get(row.container_number, (None, None, 0))) for row in rows)
+        items = tuple(
+            _item(row, *states.get(row.container_number, (None, None, 0)), changes.get(row.container_number))
+            for row in rows
+        )
         return Queue(run_id=run.id, run_date=run.run_date, items=items)
+
+    def sensor_changes(self, run_id: int) -> dict[str, str]:
+        """Containers whose lane sensors changed in the run: ``"<first old lane> → <last new lane>"``."""
+        stmt = select(_L.container_number, _L.old_channel, _L.new_channel).where(_L.run_id == run_id)
+        first: dict[str, str] = {}
+        last: dict[str, str] = {}
+        for row in self._conn.execute(stmt.order_by(_L.changed_at, _L.id)):
+            first.setdefault(row.container_number, row.old_channel)
+            last[row.container_number] = row.new_channel
+        return {number: f"{first[number]} → {lane}" for number, lane in last.items()}
 
     def _states(self, calls: Mapping[str, str]) -> dict[str, tuple[str | None, str | None, int]]:
         """(decision in force, latest outcome, number of scans) of each container, by its selected voyage."""
@@ -295,7 +329,9 @@ def _queue_statement(run_id: int) -> Any:
     )
 
 
-def _item(row: AnyRow, verdict: str | None, outcome: str | None, scans: int) -> QueueItem:
+def _item(
+    row: AnyRow, verdict: str | None, outcome: str | None, scans: int, sensor_change: str | None
+) -> QueueItem:
     if outcome is not None:
         status = QueueStatus.INSPECTED
     elif verdict is not None:
@@ -316,6 +352,7 @@ def _item(row: AnyRow, verdict: str | None, outcome: str | None, scans: int) -> 
         outcome=outcome,
         scans=scans,
         status=status,
+        sensor_change=sensor_change,
     )
 
 

@@ -1,5 +1,6 @@
 // cargoscreen scan viewer: zoom and pan, window/level, channel switch, AI overlay, region of interest.
-// Plain JavaScript on a <canvas>; images come from the scan's renditions (same origin, session cookie).
+// Plain JavaScript on a <canvas>; images come from the scan's renditions (same origin, session cookie):
+// the deep-zoom tiles of the channel (only those in view, at the zoom level's resolution), else one image.
 (function () {
   "use strict";
   const canvas = document.getElementById("viewer");
@@ -9,7 +10,29 @@
   const boxes = JSON.parse(canvas.dataset.boxes || "[]");
   const mmPerPx = parseFloat(canvas.dataset.mm || "0");
   const $ = (id) => document.getElementById(id);
-  const state = { image: null, shown: null, heat: null, scale: 1, x: 0, y: 0, drag: null, roi: null };
+  const rows = parseInt(canvas.dataset.rows || "0", 10), cols = parseInt(canvas.dataset.cols || "0", 10);
+  const tileSize = parseInt(canvas.dataset.tile || "256", 10);
+  // image: a whole rendition (channels without tiles); tiles: the deep-zoom pyramid of the channel shown.
+  const state = { image: null, shown: null, tiles: null, heat: null, scale: 1, x: 0, y: 0, drag: null, roi: null };
+  const tileCache = new Map();  // url -> { img, shown, lut }
+  let lutVersion = 0;
+  state.lut = lookup();
+
+  // The zoom levels of tile_grid (ingest/images/derivatives.py): level 0 is full resolution, each next
+  // level halves it, the last fits in one tile.
+  function grid() {
+    const levels = [];
+    for (let level = 0; ; level++) {
+      const f = 2 ** level, r = Math.ceil(rows / f), c = Math.ceil(cols / f);
+      const down = Math.ceil(r / tileSize), across = Math.ceil(c / tileSize);
+      levels.push({ level, down, across });
+      if (down === 1 && across === 1) return levels;
+    }
+  }
+  const levels = rows && cols ? grid() : [];
+
+  function width() { return state.tiles ? cols : state.image ? state.image.naturalWidth : 0; }
+  function height() { return state.tiles ? rows : state.image ? state.image.naturalHeight : 0; }
 
   function load(src) {
     return new Promise((resolve, reject) => {
@@ -21,40 +44,88 @@
   }
 
   // Window/level remaps the 8-bit display image: [level - window/2, level + window/2] -> [0, 255].
-  function applyWindow() {
-    if (!state.image) return;
+  function lookup() {
     const level = +$("level").value, width = +$("window").value;
-    const off = document.createElement("canvas");
-    off.width = state.image.naturalWidth; off.height = state.image.naturalHeight;
-    const octx = off.getContext("2d");
-    octx.drawImage(state.image, 0, 0);
-    const data = octx.getImageData(0, 0, off.width, off.height);
     const lut = new Uint8ClampedArray(256);
     for (let v = 0; v < 256; v++) lut[v] = ((v - (level - width / 2)) / width) * 255;
+    return lut;
+  }
+
+  function windowed(img, lut) {
+    const off = document.createElement("canvas");
+    off.width = img.naturalWidth; off.height = img.naturalHeight;
+    const octx = off.getContext("2d");
+    octx.drawImage(img, 0, 0);
+    const data = octx.getImageData(0, 0, off.width, off.height);
     const px = data.data;
     for (let i = 0; i < px.length; i += 4) { px[i] = lut[px[i]]; px[i + 1] = lut[px[i + 1]]; px[i + 2] = lut[px[i + 2]]; }
     octx.putImageData(data, 0, 0);
-    state.shown = off;
+    return off;
+  }
+
+  function applyWindow() {
+    state.lut = lookup();
+    lutVersion += 1;
+    if (state.image && !state.tiles) state.shown = windowed(state.image, state.lut);
     draw();
   }
 
+  // Tiles: the coarsest level that still gives at least one tile pixel per screen pixel.
+  function levelFor(scale) {
+    const wanted = Math.floor(Math.log2(1 / scale));
+    return Math.max(0, Math.min(levels.length - 1, wanted));
+  }
+
+  function tileAt(level, col, row) {
+    const url = `${base}${state.tiles}/${level}/${col}_${row}`;
+    let entry = tileCache.get(url);
+    if (!entry) {
+      entry = { img: null, shown: null, version: -1 };
+      tileCache.set(url, entry);
+      load(url).then((img) => { entry.img = img; draw(); }).catch(() => tileCache.delete(url));
+    }
+    if (entry.img && entry.version !== lutVersion) { entry.shown = windowed(entry.img, state.lut); entry.version = lutVersion; }
+    return entry.shown;
+  }
+
+  function drawTiles() {
+    const level = levelFor(state.scale), span = tileSize * 2 ** level, g = levels[level];
+    const x0 = -state.x / state.scale, y0 = -state.y / state.scale;
+    const x1 = (canvas.width - state.x) / state.scale, y1 = (canvas.height - state.y) / state.scale;
+    const c0 = Math.max(0, Math.floor(x0 / span)), c1 = Math.min(g.across - 1, Math.floor(x1 / span));
+    const r0 = Math.max(0, Math.floor(y0 / span)), r1 = Math.min(g.down - 1, Math.floor(y1 / span));
+    const top = levels.length - 1;
+    const coarse = tileAt(top, 0, 0);  // the whole image in one tile: shown until finer tiles arrive
+    if (coarse && level !== top) ctx.drawImage(coarse, 0, 0, coarse.width * 2 ** top, coarse.height * 2 ** top);
+    let missing = 0;
+    for (let row = r0; row <= r1; row++) {
+      for (let col = c0; col <= c1; col++) {
+        const tile = tileAt(level, col, row);
+        if (tile) ctx.drawImage(tile, col * span, row * span, tile.width * 2 ** level, tile.height * 2 ** level);
+        else missing += 1;
+      }
+    }
+    canvas.dataset.level = String(level);
+    canvas.dataset.tilesShown = String((r1 - r0 + 1) * (c1 - c0 + 1) - missing);
+  }
+
   function fit() {
-    if (!state.image) return;
-    state.scale = Math.min(canvas.width / state.image.naturalWidth, canvas.height / state.image.naturalHeight);
-    state.x = (canvas.width - state.image.naturalWidth * state.scale) / 2;
-    state.y = (canvas.height - state.image.naturalHeight * state.scale) / 2;
+    if (!width()) return;
+    state.scale = Math.min(canvas.width / width(), canvas.height / height());
+    state.x = (canvas.width - width() * state.scale) / 2;
+    state.y = (canvas.height - height() * state.scale) / 2;
     draw();
   }
 
   function draw() {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = "#000"; ctx.fillRect(0, 0, canvas.width, canvas.height);
-    if (!state.shown) return;
+    if (!state.shown && !state.tiles) return;
     ctx.setTransform(state.scale, 0, 0, state.scale, state.x, state.y);
     ctx.imageSmoothingEnabled = state.scale < 1;
-    ctx.drawImage(state.shown, 0, 0);
+    if (state.tiles) drawTiles(); else ctx.drawImage(state.shown, 0, 0);
     if ($("overlay").checked) {
-      if (state.heat) { ctx.globalAlpha = 0.55; ctx.drawImage(state.heat, 0, 0, state.image.naturalWidth, state.image.naturalHeight); ctx.globalAlpha = 1; }
+      if (state.heat) { ctx.globalAlpha = 0.55; ctx.drawImage(state.heat, 0, 0, width(), height()); ctx.globalAlpha = 1; }
       ctx.lineWidth = 2 / state.scale; ctx.strokeStyle = "#ff3b30";
       for (const b of boxes) ctx.strokeRect(b[0], b[1], b[2] - b[0], b[3] - b[1]);
     }
@@ -76,10 +147,14 @@
     state.x = cx - (cx - state.x) * factor; state.y = cy - (cy - state.y) * factor; state.scale *= factor; draw();
   }
 
-  async function showChannel(name) {
-    state.image = await load(base + name);
+  // A channel with tiles is drawn from them, a level at a time; others (the ratio view) as one image.
+  async function showChannel(option) {
+    const first = !width();
+    state.tiles = option.dataset.tiles || null;
+    state.image = state.tiles ? null : await load(base + option.value);
+    state.shown = null;
+    if (first) fit();
     applyWindow();
-    if (!state.shown || state.scale === 1) fit();
   }
 
   canvas.addEventListener("wheel", (e) => { e.preventDefault(); const p = toImage(e); zoom(e.deltaY < 0 ? 1.25 : 0.8, p.cx, p.cy); }, { passive: false });
@@ -111,11 +186,11 @@
   $("level").addEventListener("input", applyWindow);
   $("window").addEventListener("input", applyWindow);
   $("overlay").addEventListener("change", draw);
-  $("channel").addEventListener("change", (e) => showChannel(e.target.value));
+  $("channel").addEventListener("change", (e) => showChannel(e.target.selectedOptions[0]));
 
   (async function start() {
     if (canvas.dataset.heatmap) { try { state.heat = await load(base + canvas.dataset.heatmap); } catch (err) { state.heat = null; } }
-    const first = $("channel").value;
+    const first = $("channel").selectedOptions[0];
     if (first) { await showChannel(first); fit(); canvas.dataset.ready = "1"; }
   })();
 })();
