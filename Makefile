@@ -41,6 +41,12 @@ bench: install-dev
 	$(BIN)/python bench/targeting.py
 	$(BIN)/python bench/targeting_speed.py
 	$(BIN)/python bench/replay.py
+	$(BIN)/python bench/xray_speed.py
+	$(BIN)/python bench/imaging.py
+	$(BIN)/python bench/sensors.py
+	$(BIN)/python bench/planning.py
+	$(BIN)/python bench/custody.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) cargoscreen-data .mypy_cache .ruff_cache .pytest_cache

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -16,6 +20,9 @@ from cargoscreen.store import BlobStore, Database
 
 #: Paths that take files (partner scans, inspection photos) get ``max_upload_mb``; the rest this much.
 SMALL_BODY = 1 << 20
+#: Threads for blocking handlers (anyio's default is 40). Handlers are short and hold the GIL or a database
+#: connection; as many threads as the store's connection pool keeps (5) avoid reconnecting under load.
+HANDLER_THREADS = 5
 _UPLOAD_PATHS = ("/api/v1/partner/", "/containers/")
 
 DESCRIPTION = """REST API of cargoscreen's analyst workstation.
@@ -48,6 +55,7 @@ def create_app(
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.services = services
     problems.install(app)
@@ -62,6 +70,12 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)
     _refuse_unguarded(app)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = HANDLER_THREADS
+    yield
 
 
 def create_app_from_environment() -> FastAPI:

@@ -18,7 +18,7 @@ from cargoscreen.domain.ids import parse_container_number
 from cargoscreen.domain.outcomes import InspectionOutcome
 from cargoscreen.domain.scans import Rendition, StoredFindings, StoredScan
 from cargoscreen.domain.targeting import RiskAssessment, SelectionDecision
-from cargoscreen.store import ContainerDossier
+from cargoscreen.store import ContainerDossier, UnitOfWork
 from cargoscreen.store.repositories.decisions import AnalystDecision, OutcomePhoto, Verdict
 from cargoscreen.store.repositories.users import Role
 
@@ -57,20 +57,26 @@ def read_container(services: Services, request: Request, principal: Principal, n
     """The container's case (404 when nothing mentions it); the read is audited."""
     number = container_number(number)
     with services.unit_of_work() as uow:
-        dossier = uow.containers.show(number)
-        if dossier is None:
-            raise Problem(404, f"container {number} is not in the store")
-        case = ContainerCase(
-            dossier=dossier,
-            assessment=uow.assessments.latest_for(number),
-            selection=uow.selections.decision_for(number),
-            decisions=uow.decisions.for_container(number),
-            outcomes=uow.worklist.outcomes_of(number),
-            photos=uow.photos.for_container(number),
-            scans=uow.scans.of_container(number),
-        )
+        case = load_container(uow, number)
     services.audit(request, principal, "read", "container", number)
     return case
+
+
+def load_container(uow: UnitOfWork, number: str) -> ContainerCase:
+    """The case of a (valid, compact) container number in the caller's unit of work; 404 when unknown.
+    The caller audits the read."""
+    dossier = uow.containers.show(number)
+    if dossier is None:
+        raise Problem(404, f"container {number} is not in the store")
+    return ContainerCase(
+        dossier=dossier,
+        assessment=uow.assessments.latest_for(number),
+        selection=uow.selections.decision_for(number),
+        decisions=uow.decisions.for_container(number),
+        outcomes=uow.worklist.outcomes_of(number),
+        photos=uow.photos.for_container(number),
+        scans=uow.scans.of_container(number),
+    )
 
 
 def decide(

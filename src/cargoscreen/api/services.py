@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from cargoscreen.api.audit_batch import AuditBatcher
 from cargoscreen.api.queue import QueueViews
 from cargoscreen.api.security import Principal, SessionCodec
 from cargoscreen.settings import Settings
@@ -31,9 +32,14 @@ class Services:
     sessions: SessionCodec
     queue_cache: dict[Any, Any] = field(default_factory=dict)
     queue_views: QueueViews = field(default_factory=QueueViews)
+    audit_writer: AuditBatcher = field(init=False)
     templates: Jinja2Templates = field(
         default_factory=lambda: Jinja2Templates(directory=str(WEB_DIR / "templates"))
     )
+
+    def __post_init__(self) -> None:
+        self.audit_writer = AuditBatcher(self.database.unit_of_work)
+        self.templates.env.auto_reload = False  # templates ship with the package: no stat() per render
 
     @property
     def staging(self) -> Path:
@@ -58,19 +64,20 @@ class Services:
         *,
         uow: UnitOfWork | None = None,
     ) -> None:
-        """Append to the audit log: inside ``uow`` when given (with the change it records), else on its own."""
+        """Append to the audit log: inside ``uow`` when given (with the change it records), else in a
+        transaction shared with the audit entries of concurrent requests (:mod:`cargoscreen.api.audit_batch`)."""
+        entry: dict[str, Any] = {
+            "actor": principal.actor,
+            "action": action,
+            "object_kind": object_kind,
+            "object_id": object_id,
+            "detail": detail,
+            "request_id": request_id(request),
+        }
         if uow is None:
-            with self.database.unit_of_work() as own:
-                self.audit(request, principal, action, object_kind, object_id, detail, uow=own)
-            return
-        uow.audit.record(
-            actor=principal.actor,
-            action=action,
-            object_kind=object_kind,
-            object_id=object_id,
-            detail=detail,
-            request_id=request_id(request),
-        )
+            self.audit_writer.write(**entry)  # committed before this returns, batched with other requests'
+        else:
+            uow.audit.record(**entry)
 
 
 def request_id(request: Request) -> str:

@@ -70,11 +70,12 @@ def queue_page(
 
 @router.get("/containers/{number}")
 def container_page(request: Request, number: str, principal: Principal = allow(CASE_READERS)) -> Response:
-    services = services_of(request)
-    case = cases.read_container(services, request, principal, number)
-    with services.unit_of_work() as uow:
+    services, number = services_of(request), cases.container_number(number)
+    with services.unit_of_work() as uow:  # one read transaction for the whole page
+        case = cases.load_container(uow, number)
         heatmaps = {s.meta.scan_id for s in case.scans if uow.scans.rendition(s.meta.scan_id, "heatmap")}
-        sensors = sensor_panel(uow, case.dossier.container_number)
+        sensors = sensor_panel(uow, number)
+    services.audit(request, principal, "read", "container", number)
     pre = [s for s in case.scans if s.meta.origin is ScanOrigin.PRE_DEPARTURE]
     arrival = [s for s in case.scans if s.meta.origin is ScanOrigin.ARRIVAL]
     return render(
@@ -162,7 +163,11 @@ def scan_page(request: Request, scan_id: str, principal: Principal = allow(CASE_
     case = cases.read_scan(services_of(request), request, principal, scan_id)
     tiled = {name.split("/")[1] for name in case.renditions if name.startswith("tile/")}
     channels = [
-        (f"window/{kv}", f"{kv / 1000:g} MV" if kv >= 1000 else f"{kv} kV", f"tile/{kv}" if str(kv) in tiled else "")
+        (
+            f"window/{kv}",
+            f"{kv / 1000:g} MV" if kv >= 1000 else f"{kv} kV",
+            f"tile/{kv}" if str(kv) in tiled else "",
+        )
         for kv in (c.energy_kv for c in case.scan.channels)
     ]
     if "ratio" in case.renditions:
