@@ -81,8 +81,19 @@ def test_db_upgrade_reports_the_revision(runner: CliRunner) -> None:
 
 
 def test_demo_walks_small_days_through_selection_and_learning(runner: CliRunner) -> None:
-    printed = invoke(runner, "demo", "--containers", "400", "--history-days", "1", "--seed", "5")
+    printed = invoke(
+        runner, "demo", "--containers", "400", "--history-days", "1", "--seed", "5", "--scans", "4"
+    )
     for heading in (
+        "Journey and quay sensors",
+        "Re-targeted by sensors",
+        "Scanner plan",
+        "CUSTOMS_SELECTED_FOR_SCAN slot events",
+        "Scan findings",
+        "image AI",
+        "Custody",
+        "The analyst workstation",
+        "log in as",
         "Simulate 2 port days",
         "Ingest the messages",
         "Targeting and learning, day by day",

@@ -153,15 +153,20 @@ def _ingest(ctx: AppContext, db: Database, port: SimulatedPort, name: str) -> No
 def _sensors_today(db: Database, port: SimulatedPort, today: date) -> None:
     with console.status("feeding the day's sensor stream through the pipeline..."):
         changes = demo_stream(port, today, db.unit_of_work)
-    table = Table(title=f"Re-targeted by sensors ({len(changes)}; first 12 shown)")
+    table = Table(title=f"Re-targeted by sensors ({len(changes)}; up to 4 of each signal kind shown)")
     for column in ("container", "signal", "score", "lane", "customs event"):
         table.add_column(column, no_wrap=True)
     kinds = sorted({s.code.value for c in changes for s in c.signals})
-    shown = sorted(changes, key=lambda c: (c.old_channel == c.new_channel, -c.new_score))
-    for change in shown[:12]:
+    shown: dict[str, int] = {}
+    for change in sorted(changes, key=lambda c: (c.old_channel == c.new_channel, -c.new_score)):
+        codes = sorted({s.code.value for s in change.signals})
+        if all(shown.get(code, 0) >= 4 for code in codes):
+            continue
+        for code in codes:
+            shown[code] = shown.get(code, 0) + 1
         table.add_row(
             change.container_number,
-            ", ".join(sorted({s.code.value for s in change.signals})),
+            ", ".join(codes),
             f"{change.old_score:.2f} → {change.new_score:.2f}",
             f"{_lane(change.old_channel)} → {_lane(change.new_channel)}",
             ", ".join(e.event_type.value for e in change.events) or "-",
