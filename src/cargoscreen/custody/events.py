@@ -159,4 +159,4 @@ CustodyEvent = Annotated[
     | Destruction,
     Field(discriminator="kind"),
 ]
-EVENT_ADAPTER: TypeAdapter[CustodyEvent] = TypeAdapter(CustodyEvent)  # type: ignore[arg-type]
+EVENT_ADAPTER: TypeAdapter[CustodyEvent] = TypeAdapter(CustodyEvent)  # type: ignore[arg-type, unused-ignore]

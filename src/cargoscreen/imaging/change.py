@@ -83,7 +83,9 @@ def _common(a: FloatArray, b: FloatArray) -> tuple[FloatArray, FloatArray]:
     return out_a, out_b
 
 
-def _refine(reference: FloatArray, moving: FloatArray, shift: tuple[float, float], steps: int) -> tuple[float, float]:
+def _refine(
+    reference: FloatArray, moving: FloatArray, shift: tuple[float, float], steps: int
+) -> tuple[float, float]:
     """Gauss-Newton (Lucas-Kanade) steps on the sum of squared differences, from an integer shift."""
     dy, dx = shift
     for _ in range(steps):
@@ -101,7 +103,9 @@ def _refine(reference: FloatArray, moving: FloatArray, shift: tuple[float, float
     return dy, dx
 
 
-def register(reference: FloatArray, moving: FloatArray, max_shift: int = 25, steps: int = 6) -> tuple[float, float]:
+def register(
+    reference: FloatArray, moving: FloatArray, max_shift: int = 25, steps: int = 6
+) -> tuple[float, float]:
     """(rows, columns) by which to shift ``moving`` onto ``reference``: phase correlation, then sub-pixel."""
     ref, mov = _common(reference, moving)
     window = np.outer(np.hanning(ref.shape[0]), np.hanning(ref.shape[1])).astype(np.float32)

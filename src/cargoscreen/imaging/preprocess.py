@@ -6,18 +6,26 @@ proportional to the mass in it, which change detection uses to weigh what was ad
 1 kg brick (about 20 x 12 cm face on) covers some 60 working pixels, and a 40 ft high cube becomes about
 150 x 610 pixels, small enough for a CPU.
 
-The network sees six channels: high-energy P, low-energy P (a copy of the high one for single-energy scans),
-the dual-energy ratio (steel against organics), the distances from the door end and from the front end in
-metres (door bags and reefer units live at the ends), and the height from the roof. ``Frame`` maps working
+The network sees seven channels: high-energy P, low-energy P (a copy of the high one for single-energy
+scans), the dual-energy ratio (steel against organics), the distances from the door end and from the front
+end in metres (door bags and reefer units live at the ends), the height from the roof, and the row
+residual: P minus the median P of its row. Roof, floor and a uniform load are the same along a row, so what
+differs from the rest of its row (a lump in the cargo, a thickened stretch of roof or floor, something
+behind the doors) stands out before the network has learnt anything; it makes training converge in the
+few hundred steps a CPU budget allows. ``Frame`` maps working
 pixels back to the scan's own pixel coordinates (boxes, heat-map).
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -42,7 +50,20 @@ RATIO_MIN_P = 0.08
 RATIO_CENTRE, RATIO_CLIP = 1.5, 1.5
 #: Distance channels saturate at this many metres from each end.
 END_METRES = 3.0
-CHANNELS = ("p_high", "p_low", "ratio", "from_door", "from_front", "height")
+#: Scale of the row-residual channel.
+RESIDUAL_NORM = 2.0
+CHANNELS = (
+    "p_high",
+    "p_low",
+    "ratio",
+    "from_door",
+    "from_front",
+    "height",
+    "row_residual",
+    "template_residual",
+)
+#: Largest difference (rows, columns) between a container image and a template still taken to match.
+TEMPLATE_TOLERANCE = (5, 10)
 
 
 def schema() -> dict[str, object]:
@@ -56,6 +77,8 @@ def schema() -> dict[str, object]:
         "ratio_centre": RATIO_CENTRE,
         "ratio_clip": RATIO_CLIP,
         "end_metres": END_METRES,
+        "residual_norm": RESIDUAL_NORM,
+        "template_tolerance": list(TEMPLATE_TOLERANCE),
         "channels": list(CHANNELS),
         "door_end": "RIGHT",
     }
@@ -201,6 +224,73 @@ class Frame:
 
 
 @dataclass(frozen=True, slots=True)
+class Templates:
+    """What an empty container of each body looks like: the median working image of clean empty scans.
+
+    The container's own structure (roof and floor edge-on, cross-members, door frame, front wall, a reefer's
+    machinery) is the same in every box of a body type, so P minus the template leaves the load and anything
+    added to the structure: bags behind the doors, a thickened floor or roof, a false wall, packages in a
+    reefer unit. A scan takes the template nearest its size; bodies of the same size (a reefer and a dry box)
+    are told apart by how well the template fits the scan's structure.
+    """
+
+    images: Mapping[str, FloatArray]
+
+    @classmethod
+    def fit(cls, images: Sequence[FloatArray], bodies: Sequence[str]) -> Templates:
+        """Median image per body over clean empty scans (each cut or padded to the body's usual size)."""
+        groups: dict[str, list[FloatArray]] = defaultdict(list)
+        for image, body in zip(images, bodies, strict=True):
+            groups[body].append(image)
+        out: dict[str, FloatArray] = {}
+        for body, members in sorted(groups.items()):
+            shape = Counter(m.shape for m in members).most_common(1)[0][0]
+            stack = np.stack([_fit_to(m, (int(shape[0]), int(shape[1]))) for m in members])
+            out[body] = np.median(stack, axis=0).astype(np.float32)
+        return cls(images=out)
+
+    def match(self, p_high: FloatArray) -> FloatArray | None:
+        """The template for a container image, cut or padded to its size; None when no body fits."""
+        rows, cols = p_high.shape
+        near = [
+            t
+            for t in self.images.values()
+            if abs(t.shape[0] - rows) <= TEMPLATE_TOLERANCE[0]
+            and abs(t.shape[1] - cols) <= TEMPLATE_TOLERANCE[1]
+        ]
+        if not near:
+            return None
+        fitted = [_fit_to(t, (rows, cols)) for t in near]
+        misfit = [float(np.mean(np.abs(p_high - f))) for f in fitted]  # the load adds alike to each
+        return fitted[int(np.argmin(misfit))]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            body: {
+                "shape": list(image.shape),
+                "float16_base64": base64.b64encode(image.astype("<f2").tobytes()).decode("ascii"),
+            }
+            for body, image in self.images.items()
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Mapping[str, object]]) -> Templates:
+        images: dict[str, FloatArray] = {}
+        for body, item in data.items():
+            shape = tuple(int(v) for v in item["shape"])  # type: ignore[attr-defined]
+            raw = base64.b64decode(str(item["float16_base64"]))
+            images[body] = np.frombuffer(raw, dtype="<f2").reshape(shape).astype(np.float32)
+        return cls(images=images)
+
+
+def _fit_to(image: FloatArray, shape: tuple[int, int]) -> FloatArray:
+    out = np.zeros(shape, dtype=np.float32)
+    rows, cols = min(shape[0], image.shape[0]), min(shape[1], image.shape[1])
+    out[:rows, :cols] = image[:rows, :cols]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """One scan at working resolution: network input (padded), the container's P, and the frame.
 
@@ -231,8 +321,10 @@ def padded(size: int) -> int:
     return -(-size // MULTIPLE) * MULTIPLE
 
 
-def channels(p_high: FloatArray, p_low: FloatArray, *, dual_energy: bool) -> FloatArray:
-    """The six input channels of a container image (doors on the right), padded to ``MULTIPLE``."""
+def channels(
+    p_high: FloatArray, p_low: FloatArray, *, dual_energy: bool, templates: Templates | None = None
+) -> FloatArray:
+    """The input channels of a container image (doors on the right), padded to ``MULTIPLE``."""
     h, w = p_high.shape
     tensor = np.zeros((len(CHANNELS), padded(h), padded(w)), dtype=np.float32)
     tensor[0, :h, :w] = p_high / P_NORM
@@ -246,10 +338,23 @@ def channels(p_high: FloatArray, p_low: FloatArray, *, dual_energy: bool) -> Flo
     tensor[3, :h, :w] = np.clip(from_door / END_METRES, 0.0, 1.0)[None, :]
     tensor[4, :h, :w] = np.clip(from_front / END_METRES, 0.0, 1.0)[None, :]
     tensor[5, :h, :w] = ((np.arange(h, dtype=np.float32) + 0.5) / h)[:, None]
+    tensor[6, :h, :w] = (p_high - np.median(p_high, axis=1, keepdims=True)) / RESIDUAL_NORM
+    if templates is not None:
+        set_template_residual(tensor, p_high, templates)
     return tensor
 
 
-def prepare(scan: Scan) -> Prepared:
+def set_template_residual(tensor: npt.NDArray[Any], p_high: FloatArray, templates: Templates) -> None:
+    """Fill the template-residual channel of ``tensor`` in place (zero when no template fits)."""
+    h, w = p_high.shape
+    index = CHANNELS.index("template_residual")
+    template = templates.match(p_high)
+    tensor[index] = 0.0
+    if template is not None:
+        tensor[index, :h, :w] = (p_high - template) / RESIDUAL_NORM
+
+
+def prepare(scan: Scan, templates: Templates | None = None) -> Prepared:
     """Resample both energies, crop to the container, put the doors on the right, build the channels."""
     spacing = scan.meta.pixel_spacing_mm
     high = resample(scan.attenuation(), spacing)
@@ -267,7 +372,7 @@ def prepare(scan: Scan) -> Prepared:
     p_high = np.ascontiguousarray(p_high)
     p_low = np.ascontiguousarray(p_low)
     return Prepared(
-        tensor=channels(p_high, p_low, dual_energy=dual),
+        tensor=channels(p_high, p_low, dual_energy=dual, templates=templates),
         p_high=p_high,
         p_low=p_low,
         frame=frame,

@@ -1,7 +1,8 @@
 """Inference with the shipped (or a freshly trained) weights: onnxruntime only, sessions opened once.
 
-A weights directory holds the ONNX file(s) and ``manifest.json``: version, input schema hash, class order,
-thresholds per cargo class, the empty and change settings, the sha256 of every file and how training went.
+A weights directory holds the ONNX network, ``templates.json`` (the empty-container templates per body) and
+``manifest.json``: version, input schema hash, class order, thresholds per cargo class, the empty and change
+settings, the sha256 of every file and how training went.
 Loading refuses an altered file, another input schema or another class order, each with an
 ``ImagingModelError`` that says what to do. ``ImageAnalyzer.analyze`` turns one Scan (and optionally its
 pre-departure scan) into an ``Analysis``: findings plus a heat-map the size of the scan.
@@ -23,12 +24,22 @@ from cargoscreen.imaging import change as change_mod
 from cargoscreen.imaging.consistency import CLASS_ORDER, check_order, consistency
 from cargoscreen.imaging.detection import WorkBox, boxes, scan_score
 from cargoscreen.imaging.empty import EmptyConfig, verify_empty
-from cargoscreen.imaging.preprocess import FloatArray, Frame, Prepared, prepare, schema, schema_hash
+from cargoscreen.imaging.preprocess import (
+    CHANNELS,
+    FloatArray,
+    Frame,
+    Prepared,
+    Templates,
+    prepare,
+    schema,
+    schema_hash,
+)
 from cargoscreen.imaging.thresholds import Thresholds
 
 FORMAT_VERSION = 1
 KIND = "cargoscreen-image-models"
 MANIFEST = "manifest.json"
+TEMPLATES = "templates.json"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights"
 
 
@@ -45,6 +56,7 @@ class Manifest:
     thresholds: Thresholds
     empty: EmptyConfig
     change: change_mod.ChangeConfig
+    templates: Templates | None
     raw: dict[str, Any]
 
     @classmethod
@@ -71,7 +83,11 @@ class Manifest:
             file = directory / name
             if not file.is_file() or sha256(file) != digest:
                 raise ImagingModelError(f"{file}: missing or altered (sha256 differs from the manifest)")
+        templates = None
+        if data.get("templates"):
+            templates = Templates.from_json(json.loads((directory / data["templates"]["file"]).read_text()))
         return cls(
+            templates=templates,
             version=str(data["version"]),
             network_file=str(data["network"]["file"]),
             thresholds=Thresholds.from_json(data["thresholds"]),
@@ -93,12 +109,17 @@ def write_manifest(
     thresholds: Thresholds,
     empty: EmptyConfig,
     change: change_mod.ChangeConfig,
+    templates: Templates | None = None,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Write ``manifest.json`` beside the ONNX file(s) of ``directory`` (hashing them) and return it."""
+    """Write ``manifest.json`` (and ``templates.json``) beside the ONNX file of ``directory``, hashing them."""
     network = directory / network_file
     if not network.is_file():
         raise ImagingModelError(f"{network}: no such network file")
+    files = {network_file: sha256(network)}
+    if templates is not None:
+        (directory / TEMPLATES).write_text(json.dumps(templates.to_json()), encoding="utf-8")
+        files[TEMPLATES] = sha256(directory / TEMPLATES)
     manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "kind": KIND,
@@ -108,14 +129,17 @@ def write_manifest(
         "classes": [c.value for c in CLASS_ORDER],
         "network": {
             "file": network_file,
-            "inputs": "scan (N, 6, H, W)",
+            "inputs": f"scan (N, {len(CHANNELS)}, H, W): {', '.join(CHANNELS)}",
             "outputs": "heatmap, class_probabilities",
         },
         "thresholds": thresholds.to_json(),
         "empty": asdict(empty),
         "change": asdict(change),
+        "templates": {"file": TEMPLATES, "bodies": sorted(templates.images)}
+        if templates is not None
+        else None,
         **(extra or {}),
-        "files": {network_file: sha256(network)},
+        "files": files,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
@@ -191,7 +215,7 @@ class ImageAnalyzer:
         self, scan: Scan, declared_class: CargoClass | None = None, pre_departure: Scan | None = None
     ) -> Detailed:
         """``analyze`` plus the prepared input and the raw network output (for evaluation and pictures)."""
-        prepared = prepare(scan)
+        prepared = prepare(scan, self.manifest.templates)
         out = self.run(prepared)
         threshold = self.manifest.thresholds.for_class(declared_class)
         score = scan_score(out.heat)

@@ -167,4 +167,4 @@ CameraEvent = Annotated[GateRead | IntrusionAlert, Field(discriminator="kind")]
 SensorPayload = SealEvent | TrackerEvent | EnoseSample | GateRead | IntrusionAlert
 
 #: Validates a camera payload of either kind (told apart by ``kind``).
-CAMERA_ADAPTER: TypeAdapter[GateRead | IntrusionAlert] = TypeAdapter(CameraEvent)  # type: ignore[arg-type]
+CAMERA_ADAPTER: TypeAdapter[GateRead | IntrusionAlert] = TypeAdapter(CameraEvent)  # type: ignore[arg-type, unused-ignore]

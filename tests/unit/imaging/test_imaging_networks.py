@@ -12,6 +12,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from imaging_arrays import container_image, scan_from  # noqa: E402
+
 from cargoscreen.domain.scans import CargoClass, DoorEnd  # noqa: E402
 from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index  # noqa: E402
@@ -23,7 +25,7 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     predict,
     train,
 )
-from cargoscreen.imaging.preprocess import prepare  # noqa: E402
+from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
 from cargoscreen.imaging.runtime import ImageAnalyzer, ImagingModelError, write_manifest  # noqa: E402
 from cargoscreen.imaging.thresholds import fit_thresholds  # noqa: E402
 
@@ -50,13 +52,11 @@ def _sample(make_scan: Any, container: Callable[..., np.ndarray], seed: int) -> 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from conftest import container_image, scan_from  # the fixtures' helpers, module-scoped here
-
     samples = [_sample(scan_from, container_image, seed) for seed in range(12)]
     config = TrainConfig(epochs=20, batch_size=4, crop_width=96, width=4, learning_rate=1e-2, seed=1)
     result = train([s for s, _ in samples], len(CLASS_ORDER), config)
     directory = tmp_path_factory.mktemp("weights")
-    export_onnx(result.net, directory / "scannet.onnx", in_channels=6)
+    export_onnx(result.net, directory / "scannet.onnx", in_channels=len(CHANNELS))
     clean = [float(predict(result.net, p.tensor)[0].max()) for s, p in samples if s.target.max() == 0]
     thresholds = fit_thresholds(clean, [CargoClass.SUGAR] * len(clean), rate=0.01)
     write_manifest(

@@ -13,6 +13,7 @@ from cargoscreen.imaging.preprocess import (
     CHANNELS,
     MULTIPLE,
     WORK_MM,
+    Templates,
     area_weights,
     container_extent,
     prepare,
@@ -103,3 +104,33 @@ def test_boxes_and_heatmaps_map_back_to_scan_pixels(
 def test_schema_hash_is_stable() -> None:
     assert schema_hash() == schema_hash()
     assert len(schema_hash()) == 16
+
+
+def test_row_residual_shows_what_differs_from_its_row(
+    make_scan: Any, container: Callable[..., np.ndarray]
+) -> None:
+    p = container()
+    p[300:340, 600:640] += 1.0  # a dense lump inside one pallet
+    prepared = prepare(make_scan(p))
+    residual = prepared.tensor[CHANNELS.index("row_residual")]
+    rows, cols = prepared.frame.size
+    assert residual[75, 150] > 0.4  # the lump: row 320 / 4 - 5, column 620 / 4 - 5 (crop)
+    assert abs(float(np.median(residual[:rows, :cols]))) < 0.05
+
+
+def test_templates_fit_match_and_round_trip(make_scan: Any, container: Callable[..., np.ndarray]) -> None:
+    empty_20 = [prepare(make_scan(container(cargo_p=0.0, seed=s))).p_high for s in range(3)]
+    empty_40 = [prepare(make_scan(container(cols=2440, cargo_p=0.0, seed=s))).p_high for s in range(3)]
+    templates = Templates.fit(empty_20 + empty_40, ["DRY_20"] * 3 + ["DRY_40"] * 3)
+    assert sorted(templates.images) == ["DRY_20", "DRY_40"]
+    back = Templates.from_json(templates.to_json())
+    assert np.allclose(back.images["DRY_20"], templates.images["DRY_20"], atol=2e-3)  # float16
+    loaded = prepare(make_scan(container(seed=7)), templates)
+    channel = CHANNELS.index("template_residual")
+    cols = loaded.frame.size[1]
+    # the structure cancels, the load remains: residual ~0 on the roof, ~cargo P / 2 on a pallet
+    assert abs(float(loaded.tensor[channel, 1, cols // 2])) < 0.05
+    assert float(np.median(loaded.tensor[channel, 40:100, 10:30])) > 0.5
+    assert templates.match(np.zeros((20, 30), dtype=np.float32)) is None  # no body of that size
+    bare = prepare(make_scan(container(seed=7)))
+    assert np.all(bare.tensor[channel] == 0)
