@@ -23,7 +23,8 @@ import numpy as np
 from _common import write_result
 from cargoscreen.domain.scans import Scan
 from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, Detailed, Manifest
-from cargoscreen.pipeline.imaging import Truth, evaluate_image_models
+from cargoscreen.pipeline.imaging_data import Truth
+from cargoscreen.pipeline.imaging_eval import evaluate_image_models
 
 PICTURE = Path(__file__).resolve().parents[1] / "docs" / "img" / "scan-heatmap.png"
 

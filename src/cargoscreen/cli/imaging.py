@@ -21,7 +21,7 @@ def train(
         None, help="Weights folder; default: <data dir>/models/imaging/<version>"
     ),
     scans: int = typer.Option(1200, min=20, help="Simulated training scans"),
-    epochs: int = typer.Option(6, min=1),
+    epochs: int = typer.Option(13, min=1),
     seed: int = typer.Option(0, min=0, help="Seed of the training scans (evaluation uses another)"),
     max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
 ) -> None:
@@ -36,13 +36,18 @@ def train(
     ctx = load_context()
     target = out or ctx.settings.data_dir / "models" / "imaging"
     with console.status("simulating scans and training...") as status:
+
+        def progress(text: str) -> None:  # a training run takes long: keep every step on the screen
+            status.update(text)
+            console.log(text)
+
         report = train_image_models(
             target,
             scans=scans,
             seed=seed,
             epochs=epochs,
             max_train_seconds=max_minutes * 60 if max_minutes else None,
-            progress=lambda text: status.update(text),
+            progress=progress,
         )
     console.print(f"image models {report.version} written to [bold]{report.weights_dir}[/bold]")
     console.print(json.dumps({"seconds": report.seconds, "thresholds": report.thresholds}, indent=2)[:2000])
@@ -58,7 +63,7 @@ def evaluate(
     out: Path | None = typer.Option(None, help="Write the metrics as JSON here"),
 ) -> None:
     """Detection at 1 % and 5 % false alarms by kind and mass, boxes, empty, consistency, change, speed."""
-    from cargoscreen.pipeline.imaging import evaluate_image_models
+    from cargoscreen.pipeline.imaging_eval import evaluate_image_models
 
     try:
         with console.status("simulating test scans and analysing...") as status:

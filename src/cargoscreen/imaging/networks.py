@@ -113,6 +113,9 @@ class TrainConfig:
     pos_weight: float = 10.0
     class_loss_weight: float = 0.3
     positive_crop_share: float = 0.8
+    hard_negative_share: float = 0.6
+    mine_every: int = 2
+    mine_samples: int = 400
     seed: int = 0
     threads: int = 2
     max_seconds: float | None = None
@@ -128,12 +131,21 @@ class TrainResult:
     losses: tuple[float, ...]
 
 
-def _crop_start(sample: TrainSample, crop: int, rng: np.random.Generator, positive_share: float) -> int:
-    """Left column of a training crop: around the concealment, or at either end, or anywhere.
+def _crop_start(
+    sample: TrainSample,
+    crop: int,
+    rng: np.random.Generator,
+    positive_share: float,
+    hot: int = -1,
+    hard_share: float = 0.0,
+) -> int:
+    """Left column of a training crop: around the concealment, on a hard negative, at either end, anywhere.
 
     The ends (front wall and reefer unit, doors) are where structure is densest and where door bags and
     false walls hide; a 40 ft box cropped uniformly would show its clean ends too rarely, and the network
-    would learn that the door end alone is suspicious.
+    would learn that the door end alone is suspicious. ``hot`` is the column where the network, at the last
+    mining, was most sure of a concealment that is not there: the scan score is the peak over the whole
+    scan, so the false alarms that set the thresholds live at such places.
     """
     width = sample.target.shape[1]
     if width <= crop:
@@ -144,6 +156,8 @@ def _crop_start(sample: TrainSample, crop: int, rng: np.random.Generator, positi
         low, high = max(0, centre - crop + 8), min(width - crop, centre - 8)
         if low <= high:
             return int(rng.integers(low, high + 1))
+    if hot >= 0 and rng.random() < hard_share:
+        return int(np.clip(hot - crop // 2 + rng.integers(-crop // 4, crop // 4 + 1), 0, width - crop))
     where = rng.random()
     if where < 1 / 3:
         return 0
@@ -153,16 +167,23 @@ def _crop_start(sample: TrainSample, crop: int, rng: np.random.Generator, positi
 
 
 def make_batch(
-    samples: Sequence[TrainSample], crop: int, rng: np.random.Generator, positive_share: float
+    samples: Sequence[TrainSample],
+    crop: int,
+    rng: np.random.Generator,
+    positive_share: float,
+    hot: Sequence[int] | None = None,
+    hard_share: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Stack crops of ``crop`` columns (zero-padded) into (inputs, targets, weights, labels)."""
+    """Stack crops of ``crop`` columns (zero-padded) into (inputs, targets, weights, labels).
+
+    ``hot`` gives each sample's hard-negative column (-1: none yet)."""
     height = max(-(-s.tensor.shape[1] // MULTIPLE) * MULTIPLE for s in samples)
     n_ch = samples[0].tensor.shape[0]
     x = np.zeros((len(samples), n_ch, height, crop), dtype=np.float32)
     y = np.zeros((len(samples), height, crop), dtype=np.float32)
     w = np.zeros((len(samples), height, crop), dtype=np.float32)
     for i, s in enumerate(samples):
-        c0 = _crop_start(s, crop, rng, positive_share)
+        c0 = _crop_start(s, crop, rng, positive_share, hot[i] if hot is not None else -1, hard_share)
         h, cw = s.tensor.shape[1], min(crop, s.tensor.shape[2] - c0)
         gain = np.float32(1.0 + 0.04 * rng.standard_normal())
         x[i, :, :h, :cw] = s.tensor[:, :, c0 : c0 + cw]
@@ -193,6 +214,30 @@ def loss_terms(
     return bce + 0.5 * dice + config.class_loss_weight * ce
 
 
+def mine_hard_columns(net: ScanNet, samples: Sequence[TrainSample]) -> list[int]:
+    """Per sample, the column of the network's strongest response away from any concealment (-1: none).
+
+    The response is the 3 x 3 mean of the heat-map logits over the container (padding and ignored pixels
+    left out), outside the concealment mask grown by four pixels.
+    """
+    hot = []
+    was_training = net.training
+    net.eval()
+    with torch.no_grad():
+        for s in samples:
+            heat, _ = net(torch.from_numpy(np.asarray(s.tensor, dtype=np.float32))[None])
+            logits = F.avg_pool2d(heat, 3, stride=1, padding=1, count_include_pad=False)[0, 0].numpy()
+            h, w = s.target.shape
+            away = s.weight > 0
+            if s.target.max() > 0:
+                grown = F.max_pool2d(torch.from_numpy(s.target)[None, None], 9, stride=1, padding=4)
+                away &= grown[0, 0].numpy() <= 0
+            region = np.where(away, logits[:h, :w], -np.inf)
+            hot.append(int(np.unravel_index(np.argmax(region), region.shape)[1]) if away.any() else -1)
+    net.train(was_training)
+    return hot
+
+
 def train(
     samples: Sequence[TrainSample],
     n_classes: int,
@@ -213,12 +258,25 @@ def train(
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=config.learning_rate, total_steps=total)
     start, step, losses = time.perf_counter(), 0, []
     net.train()
+    hot = [-1] * len(samples)
     for epoch in range(config.epochs):
+        if config.hard_negative_share > 0 and epoch >= 2 and epoch % config.mine_every == 0:
+            few = rng.permutation(len(samples))[: config.mine_samples]
+            for i, column in zip(few, mine_hard_columns(net, [samples[i] for i in few]), strict=True):
+                hot[i] = column
         order = rng.permutation(len(samples))
         running = 0.0
         for k in range(steps_per_epoch):
-            chosen = [samples[i] for i in order[k * config.batch_size : (k + 1) * config.batch_size]]
-            batch = make_batch(chosen, config.crop_width, rng, config.positive_crop_share)
+            picked = order[k * config.batch_size : (k + 1) * config.batch_size]
+            chosen = [samples[i] for i in picked]
+            batch = make_batch(
+                chosen,
+                config.crop_width,
+                rng,
+                config.positive_crop_share,
+                [hot[i] for i in picked],
+                config.hard_negative_share,
+            )
             loss = loss_terms(net, batch, config)
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]

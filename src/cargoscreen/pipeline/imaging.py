@@ -1,20 +1,15 @@
-"""Image models from the X-ray simulator: generate (seeded), train, export ONNX + manifest, evaluate.
+"""Train the image models on SYNTHETIC scans: simulate, train, set thresholds, calibrate change, export.
 
-The only module that sees both the simulator (``cargoscreen.simulate.xray``, SYNTHETIC scans with their
-ground truth) and the image AI (``cargoscreen.imaging``). Every scan's seed derives from (seed, split,
-index), with a different split code for training, validation, calibration pairs and test, so evaluation
-never meets a training scan even when given the training seed. Scans are simulated by two worker
-processes in chunks and kept in memory at working resolution (about 0.4 MB each in float16).
+The only training code that sees both the simulator (``cargoscreen.simulate.xray``, through
+``pipeline.imaging_data``) and the image AI (``cargoscreen.imaging``); torch is imported only once the
+simulating worker processes are done. Evaluation on fresh scans is ``pipeline.imaging_eval``.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
@@ -22,202 +17,31 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import ndimage
 
-from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind, Scan
+from cargoscreen.domain.scans import CargoClass
 from cargoscreen.imaging import change as change_mod
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index
 from cargoscreen.imaging.detection import scan_score
 from cargoscreen.imaging.empty import EmptyConfig
 from cargoscreen.imaging.evaluation import (
-    ChangeOutcome,
-    MeanImageBaseline,
-    ScanOutcome,
-    box_hit,
     roc_auc,
-    summarize,
-    summarize_change,
 )
-from cargoscreen.imaging.preprocess import CHANNELS, Prepared, Templates, prepare, set_template_residual
-from cargoscreen.imaging.runtime import ImageAnalyzer, NetworkOutput, write_manifest
+from cargoscreen.imaging.preprocess import CHANNELS, prepare
+from cargoscreen.imaging.runtime import NetworkOutput, write_manifest
 from cargoscreen.imaging.thresholds import fit_thresholds
-from cargoscreen.simulate.xray import ScanSpec, random_spec, simulate_pair, simulate_scan
+from cargoscreen.pipeline.imaging_data import (
+    UNTAUGHT,
+    Sample,
+    apply_templates,
+    fit_templates,
+    generate_samples,
+    iter_pairs,
+)
 
 log = logging.getLogger(__name__)
 
 NETWORK_FILE = "scannet.onnx"
-SPLITS = {"train": 1, "validation": 2, "pairs": 3, "test": 4, "test_pairs": 5, "templates": 6}
-#: Clean empty scans per body type the templates are the median of.
-TEMPLATE_SCANS = 16
-#: Share of a mask pixel's area a concealment must cover to be a full positive target.
-FULL_COVER = 0.5
-#: Impregnated goods have no shape: their pixels are left out of the loss instead of taught as positives.
-UNTAUGHT = frozenset({ConcealmentKind.IMPREGNATED})
-
 Progress = Callable[[str], None]
-
-
-def scan_seed(seed: int, split: str, index: int) -> int:
-    """The simulator seed of scan ``index`` of a split."""
-    return int(np.random.SeedSequence([seed, SPLITS[split], index]).generate_state(1)[0])
-
-
-@dataclass(frozen=True, slots=True)
-class Truth:
-    """What the simulator put in a scan: declared cargo, body, concealments (kind, kg, scan-pixel box)."""
-
-    cargo: CargoClass
-    kind: ContainerKind
-    concealments: tuple[tuple[ConcealmentKind, float, tuple[int, int, int, int]], ...]
-
-    @property
-    def kg(self) -> float:
-        return sum(kg for _, kg, _ in self.concealments)
-
-    @property
-    def concealment(self) -> ConcealmentKind | None:
-        if not self.concealments:
-            return None
-        return max(self.concealments, key=lambda c: c[1])[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """One simulated scan at working resolution with its training target and truth."""
-
-    tensor: np.ndarray
-    target: np.ndarray
-    weight: np.ndarray
-    p_high: np.ndarray
-    truth: Truth
-
-
-def _spec(seed: int, split: str, index: int, concealment_share: float) -> tuple[ScanSpec, int]:
-    s = scan_seed(seed, split, index)
-    return random_spec(np.random.default_rng(s), concealment_share=concealment_share), s
-
-
-def _truth(spec: ScanSpec, simulated: Any) -> Truth:
-    found = tuple(
-        (ConcealmentKind(c.kind), float(c.kg), tuple(int(v) for v in _xyxy(c.box)))
-        for c in simulated.concealments
-    )
-    return Truth(cargo=spec.cargo, kind=spec.kind, concealments=found)  # type: ignore[arg-type]
-
-
-def _xyxy(box: Any) -> tuple[int, int, int, int]:
-    if hasattr(box, "x0"):
-        return int(box.x0), int(box.y0), int(box.x1), int(box.y1)
-    x0, y0, x1, y1 = box
-    return int(x0), int(y0), int(x1), int(y1)
-
-
-def _sample_of(prepared: Prepared, mask: np.ndarray, truth: Truth) -> Sample:
-    share = prepared.frame.to_work(mask.astype(np.float32))
-    weight = np.ones(share.shape, dtype=np.float32)
-    target = np.clip(share / FULL_COVER, 0.0, 1.0).astype(np.float32)
-    if truth.concealment in UNTAUGHT:
-        ignore = ndimage.binary_dilation(share > 0.0, iterations=2)
-        weight[ignore] = 0.0
-        target[:] = 0.0
-    return Sample(
-        tensor=prepared.tensor.astype(np.float16),
-        target=target,
-        weight=weight,
-        p_high=prepared.p_high,
-        truth=truth,
-    )
-
-
-def _simulate_samples(job: tuple[int, str, Sequence[int], float]) -> list[Sample]:
-    seed, split, indices, share = job
-    out = []
-    for index in indices:
-        spec, s = _spec(seed, split, index, share)
-        simulated = simulate_scan(spec, s)
-        scan = simulated.to_scan(f"{split}-{seed}-{index}")
-        out.append(_sample_of(prepare(scan), np.asarray(simulated.mask), _truth(spec, simulated)))
-    return out
-
-
-def _simulate_scans(job: tuple[int, str, Sequence[int], float]) -> list[tuple[Any, Truth]]:
-    # SimulatedScan, not Scan: a Scan's read-only channel mapping does not pickle back from a worker
-    seed, split, indices, share = job
-    out = []
-    for index in indices:
-        spec, s = _spec(seed, split, index, share)
-        simulated = simulate_scan(spec, s)
-        out.append((simulated, _truth(spec, simulated)))
-    return out
-
-
-def _chunks(n: int, size: int) -> list[list[int]]:
-    return [list(range(i, min(n, i + size))) for i in range(0, n, size)]
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    # fork: workers only run the simulator (numpy), and spawn would re-run a caller's unguarded script
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
-
-
-def _simulate_empty(job: tuple[int, ContainerKind, Sequence[int]]) -> list[tuple[str, np.ndarray]]:
-    seed, kind, indices = job
-    out = []
-    for index in indices:
-        s = scan_seed(seed, "templates", index * 16 + list(ContainerKind).index(kind))
-        scan = simulate_scan(ScanSpec(kind=kind, cargo=CargoClass.EMPTY, fill=0.0), s).to_scan(
-            f"empty-{index}"
-        )
-        out.append((kind.value, prepare(scan).p_high))
-    return out
-
-
-def fit_templates(per_body: int = TEMPLATE_SCANS, *, seed: int, workers: int = 2) -> Templates:
-    """Empty-container templates from ``per_body`` clean empty simulated scans of every body type."""
-    jobs = [(seed, kind, list(range(per_body))) for kind in ContainerKind]
-    if workers <= 1:
-        found = [item for job in jobs for item in _simulate_empty(job)]
-    else:
-        with _pool(workers) as pool:
-            found = [item for batch in pool.map(_simulate_empty, jobs) for item in batch]
-    return Templates.fit([image for _, image in found], [body for body, _ in found])
-
-
-def apply_templates(samples: Sequence[Sample], templates: Templates) -> None:
-    """Fill the template-residual channel of samples simulated before the templates existed."""
-    for sample in samples:
-        set_template_residual(sample.tensor, sample.p_high, templates)
-
-
-def generate_samples(
-    n: int, *, seed: int, split: str, concealment_share: float = 0.5, workers: int = 2
-) -> list[Sample]:
-    """``n`` simulated scans of a split at working resolution (simulated by ``workers`` processes)."""
-    jobs = [(seed, split, chunk, concealment_share) for chunk in _chunks(n, 16)]
-    if workers <= 1:
-        return [s for job in jobs for s in _simulate_samples(job)]
-    with _pool(workers) as pool:
-        return [s for batch in pool.map(_simulate_samples, jobs) for s in batch]
-
-
-def iter_scans(
-    n: int, *, seed: int, split: str, concealment_share: float = 0.5, workers: int = 2, chunk: int = 16
-) -> Iterator[tuple[Scan, Truth]]:
-    """Simulated scans with their truth, generated a chunk at a time (the pool idles while you use them)."""
-    jobs = [(seed, split, c, concealment_share) for c in _chunks(n, chunk)]
-    names = iter(f"{split}-{seed}-{i}" for i in range(n))
-    if workers <= 1:
-        for job in jobs:
-            for simulated, truth in _simulate_scans(job):
-                yield simulated.to_scan(next(names)), truth
-        return
-    with _pool(workers) as pool:
-        for k in range(0, len(jobs), workers):
-            batches = list(pool.map(_simulate_scans, jobs[k : k + workers]))
-            for batch in batches:
-                for simulated, truth in batch:
-                    yield simulated.to_scan(next(names)), truth
 
 
 @dataclass
@@ -300,44 +124,6 @@ def calibrate_change(
         "untouched_max_kg": round(max(quiet_kg), 3) if quiet_kg else None,
     }
     return config, facts
-
-
-def _pair_job(job: tuple[int, str, Sequence[int]]) -> list[Any]:
-    seed, split, indices = job
-    out = []
-    for index in indices:
-        s = scan_seed(seed, split, index)
-        rng = np.random.default_rng(s)
-        spec = random_spec(rng, concealment_share=0.0)
-        rip_on = bool(index % 2)
-        added = float(rng.uniform(2.0, 60.0)) if rip_on else 0.0
-        out.append((index, simulate_pair(spec, s, rip_on=rip_on, added_kg=added)))
-    return out
-
-
-def _pair_scans(split: str, seed: int, index: int, pair: Any) -> tuple[Scan, Scan, float, Any]:
-    pre = pair.pre.to_scan(f"{split}-{seed}-{index}-pre")
-    arrival = pair.arrival.to_scan(f"{split}-{seed}-{index}-arrival")
-    return pre, arrival, float(pair.added_kg), np.asarray(pair.added_mask)
-
-
-def iter_pairs(n: int, *, seed: int, split: str, workers: int = 2, with_mask: bool = False) -> Iterator[Any]:
-    """Simulated (pre-departure, arrival, added kg[, added mask]) pairs: every other one has a rip-on."""
-    jobs = [(seed, split, c) for c in _chunks(n, 8)]
-
-    def unpack(batch: list[Any]) -> Iterator[Any]:
-        for index, pair in batch:
-            pre, arrival, kg, mask = _pair_scans(split, seed, index, pair)
-            yield (pre, arrival, kg, mask) if with_mask else (pre, arrival, kg)
-
-    if workers <= 1:
-        for job in jobs:
-            yield from unpack(_pair_job(job))
-        return
-    with _pool(workers) as pool:
-        for k in range(0, len(jobs), workers):
-            for batch in list(pool.map(_pair_job, jobs[k : k + workers])):
-                yield from unpack(batch)
 
 
 def train_image_models(
@@ -475,151 +261,3 @@ def train_image_models(
         change=asdict(change) | change_facts,
         files={p.name: p.stat().st_size for p in sorted(out_dir.iterdir()) if p.is_file()},
     )
-
-
-@dataclass
-class ImagingEvaluation:
-    """Metrics of the image models on fresh SYNTHETIC scans and pairs (never used in training)."""
-
-    weights_version: str
-    seed: int
-    scans: int
-    pairs: int
-    baseline_scans: int
-    detection: dict[str, Any]
-    change: dict[str, Any]
-    seconds: float
-    #: the heaviest concealments (> 10 kg) the shipped thresholds missed, for "where it is weak"
-    examples: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
-
-
-def _false_declaration(cargo: CargoClass, rng: np.random.Generator) -> CargoClass:
-    others = [c for c in CLASS_ORDER if c is not cargo]
-    return others[int(rng.integers(len(others)))]
-
-
-def _truth_boxes(truth: Truth) -> list[tuple[int, int, int, int]]:
-    return [box for _, _, box in truth.concealments]
-
-
-def fit_baseline(n: int, *, seed: int, workers: int = 2) -> MeanImageBaseline:
-    """The mean-image baseline fitted on ``n`` clean simulated scans of the evaluation seed's own split."""
-    samples = generate_samples(n, seed=seed, split="validation", concealment_share=0.0, workers=workers)
-    return MeanImageBaseline().fit(
-        [s.p_high for s in samples],
-        [s.truth.cargo for s in samples],
-        [s.truth.kind.length_ft for s in samples],
-    )
-
-
-def evaluate_image_models(
-    weights_dir: Path | None,
-    *,
-    scans: int = 600,
-    seed: int = 1,
-    pairs: int = 60,
-    baseline_scans: int = 300,
-    workers: int = 2,
-    progress: Progress | None = None,
-    keep: Callable[[Scan, Truth, Any], None] | None = None,
-) -> ImagingEvaluation:
-    """Detection, boxes, empty, consistency, change and seconds per scan on fresh simulated scans.
-
-    ``keep`` sees every (scan, truth, detailed analysis), e.g. to draw a picture of one.
-    """
-    say = progress or (lambda message: log.info(message))
-    start = time.perf_counter()
-    analyzer = ImageAnalyzer.load(weights_dir)
-    trained_seed = analyzer.manifest.raw.get("training", {}).get("seed")
-    if trained_seed == seed:
-        raise ValueError(f"evaluation seed {seed} is the training seed of {analyzer.version}: pick another")
-    say(f"fitting the mean-image baseline on {baseline_scans} clean scans ...")
-    baseline = fit_baseline(baseline_scans, seed=seed, workers=workers)
-    rng = np.random.default_rng(seed)
-    outcomes: list[ScanOutcome] = []
-    say(f"analysing {scans} test scans (SYNTHETIC) ...")
-    for scan, truth in iter_scans(scans, seed=seed, split="test", concealment_share=0.5, workers=workers):
-        began = time.perf_counter()
-        detailed = analyzer.analyze_detailed(scan, declared_class=truth.cargo)
-        seconds = time.perf_counter() - began
-        began = time.perf_counter()
-        baseline_score = baseline.score(prepare(scan).p_high, truth.cargo, truth.kind.length_ft)
-        baseline_seconds = time.perf_counter() - began
-        findings = detailed.analysis.findings
-        false_class = _false_declaration(truth.cargo, rng)
-        probs = detailed.output.probabilities
-        outcomes.append(
-            ScanOutcome(
-                cargo=truth.cargo,
-                length_ft=truth.kind.length_ft,
-                concealment=truth.concealment,
-                kg=truth.kg,
-                score=findings.score,
-                baseline_score=baseline_score,
-                alarm=findings.alarm,
-                box_hit=box_hit([(b.x0, b.y0, b.x1, b.y1) for b in findings.boxes], _truth_boxes(truth)),
-                empty_truth=truth.cargo is CargoClass.EMPTY,
-                empty_predicted=findings.empty,
-                consistency_declared_true=float(probs[class_index(truth.cargo)]),
-                consistency_declared_false=float(probs[class_index(false_class)]),
-                seen_class=findings.seen_class or CargoClass.EMPTY,
-                seconds=seconds,
-                baseline_seconds=baseline_seconds,
-            )
-        )
-        if keep is not None:
-            keep(scan, truth, detailed)
-        if len(outcomes) % 100 == 0:
-            say(f"  {len(outcomes)} scans")
-    say(f"analysing {pairs} pre-departure / arrival pairs ...")
-    changes = []
-    for pre, arrival, kg, mask in iter_pairs(
-        pairs, seed=seed, split="test_pairs", workers=workers, with_mask=True
-    ):
-        began = time.perf_counter()
-        finding = analyzer.analyze(arrival, pre_departure=pre).findings.change
-        seconds = time.perf_counter() - began
-        assert finding is not None
-        truth_box = _mask_box(mask)
-        changes.append(
-            ChangeOutcome(
-                added_kg=kg,
-                estimated_kg=finding.added_kg_estimate,
-                removed_kg=finding.removed_kg_estimate,
-                changed=finding.changed,
-                box_hit=truth_box is not None
-                and box_hit([(b.x0, b.y0, b.x1, b.y1) for b in finding.boxes], [truth_box]),
-                seconds=seconds,
-            )
-        )
-    missed = [o for o in outcomes if o.concealment is not None and not o.alarm and o.kg > 10.0]
-    examples = [
-        {"missed": o.concealment.value if o.concealment else "", "kg": round(o.kg, 1), "cargo": o.cargo.value,
-         "length_ft": o.length_ft, "score": round(o.score, 4)}
-        for o in sorted(missed, key=lambda o: -o.kg)[:10]
-    ]  # fmt: skip
-    return ImagingEvaluation(
-        weights_version=analyzer.version,
-        examples=examples,
-        seed=seed,
-        scans=scans,
-        pairs=pairs,
-        baseline_scans=baseline_scans,
-        detection=summarize(outcomes),
-        change=summarize_change(changes),
-        seconds=round(time.perf_counter() - start, 1),
-    )
-
-
-def _mask_box(mask: Any) -> tuple[int, int, int, int] | None:
-    where = np.argwhere(np.asarray(mask))
-    if where.size == 0:
-        return None
-    (y0, x0), (y1, x1) = where.min(axis=0), where.max(axis=0) + 1
-    return int(x0), int(y0), int(x1), int(y1)

@@ -25,7 +25,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from cargoscreen.domain.events import EquipmentEvent
-from cargoscreen.domain.ports import SelectedBoxView, StoredPlanView, UnitOfWorkFactory
+from cargoscreen.domain.ports import UnitOfWorkFactory
+from cargoscreen.domain.ports_ops import SelectedBoxView, StoredPlanView
 from cargoscreen.planning.cpsat import SolverOptions
 from cargoscreen.planning.errors import MandatoryNotPlanned
 from cargoscreen.planning.events import scan_events, slot_event_id

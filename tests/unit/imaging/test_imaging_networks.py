@@ -21,7 +21,9 @@ from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
 from cargoscreen.imaging.networks import (  # noqa: E402
     TrainConfig,
     TrainSample,
+    _crop_start,
     export_onnx,
+    mine_hard_columns,
     predict,
     train,
 )
@@ -86,6 +88,25 @@ def test_training_learns_where_the_lump_is(trained: Any) -> None:
             inside.append(float(heat[hot].mean()))
         outside.append(float(heat[~hot].mean()))
     assert np.mean(inside) > np.mean(outside) + 0.2, (np.mean(inside), np.mean(outside))
+
+
+def test_mining_finds_the_strongest_false_response_and_crops_go_there(trained: Any) -> None:
+    result, samples, _ = trained
+    hot = mine_hard_columns(result.net, [s for s, _ in samples])
+    assert len(hot) == len(samples)
+    for (sample, prepared), column in zip(samples, hot, strict=True):
+        h, w = sample.target.shape
+        assert 0 <= column < w
+        if sample.target.max() == 0:  # a clean scan: its hard negative is where the heat-map peaks
+            heat, _ = predict(result.net, prepared.tensor)
+            peak = int(np.unravel_index(np.argmax(heat[:h, :w]), (h, w))[1])
+            assert abs(column - peak) <= 2, (column, peak)
+    rng = np.random.default_rng(0)
+    sample = samples[0][0]
+    width = sample.target.shape[1]
+    starts = [_crop_start(sample, 64, rng, 0.0, hot=width // 2, hard_share=1.0) for _ in range(50)]
+    assert all(s <= width // 2 < s + 64 for s in starts), "every hard crop holds its hot column"
+    assert len(set(starts)) > 1, "hard crops are jittered"
 
 
 def test_onnx_matches_torch_and_takes_any_size(trained: Any) -> None:

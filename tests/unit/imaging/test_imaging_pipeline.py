@@ -10,14 +10,9 @@ import pytest
 
 from cargoscreen.domain.scans import CargoClass, ContainerKind
 from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, ImageAnalyzer, Manifest
-from cargoscreen.pipeline.imaging import (
-    UNTAUGHT,
-    evaluate_image_models,
-    generate_samples,
-    iter_scans,
-    scan_seed,
-    train_image_models,
-)
+from cargoscreen.pipeline.imaging import train_image_models
+from cargoscreen.pipeline.imaging_data import UNTAUGHT, generate_samples, iter_scans, scan_seed
+from cargoscreen.pipeline.imaging_eval import evaluate_image_models
 from cargoscreen.simulate.xray import ScanSpec, simulate_scan
 
 
