@@ -10,12 +10,49 @@ gaps between scans. Mandatory boxes may, when ``late_mandatory``, be scanned aft
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from cargoscreen.planning.window import Assignment, Window, next_fit
+from cargoscreen.planning.models import Downtime, Plan, PlanItem, Scanner, Slot
+from cargoscreen.planning.objective import Weights
+from cargoscreen.planning.window import Assignment, Window, build_window, next_fit, to_plan
 
 PriorityKey = Callable[[int], tuple[Any, ...]]
+#: The priority rule of a built window.
+Rule = Callable[[Window], PriorityKey]
+
+
+def plan_by_rule(
+    items: Iterable[PlanItem],
+    scanners: Sequence[Scanner],
+    rule: Rule,
+    *,
+    start: datetime,
+    horizon: timedelta,
+    fixed: Sequence[Slot],
+    downtime: Sequence[Downtime],
+    weights: Weights,
+    method: str,
+    status: str,
+    enforce_mandatory: bool,
+) -> Plan:
+    """Plan the horizon by the priority ``rule`` (the FIFO and greedy planners). With ``enforce_mandatory``,
+    mandatory boxes may be scanned late and one that cannot be fitted raises :class:`MandatoryNotPlanned`."""
+    began = time.perf_counter()
+    window = build_window(
+        items, scanners, start=start, horizon=horizon, weights=weights, fixed=fixed, downtime=downtime
+    )
+    assignment = dispatch(window, rule(window), late_mandatory=enforce_mandatory)
+    return to_plan(
+        window,
+        assignment,
+        method=method,
+        solve_seconds=time.perf_counter() - began,
+        status=status,
+        require_mandatory=enforce_mandatory,
+    )
 
 
 def dispatch(window: Window, key: PriorityKey, *, late_mandatory: bool) -> Assignment:

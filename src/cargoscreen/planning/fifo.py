@@ -7,14 +7,18 @@ yardstick, not a planner to run the port with).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from cargoscreen.planning.dispatch import dispatch
+from cargoscreen.planning.dispatch import PriorityKey, plan_by_rule
 from cargoscreen.planning.models import Downtime, Plan, PlanItem, Scanner, Slot
 from cargoscreen.planning.objective import DEFAULT_WEIGHTS, Weights
-from cargoscreen.planning.window import build_window, to_plan
+from cargoscreen.planning.window import Window
+
+
+def fifo_rule(window: Window) -> PriorityKey:
+    """First discharged first (ties by index)."""
+    return lambda i: (window.items[i].discharge_at, i)
 
 
 def plan_fifo(
@@ -28,16 +32,7 @@ def plan_fifo(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Plan:
     """Plan the horizon first-come first-served (the objective is still computed, for comparison)."""
-    began = time.perf_counter()
-    window = build_window(
-        items, scanners, start=start, horizon=horizon, weights=weights, fixed=fixed, downtime=downtime
-    )
-    assignment = dispatch(window, lambda i: (window.items[i].discharge_at, i), late_mandatory=False)
-    return to_plan(
-        window,
-        assignment,
-        method="fifo",
-        solve_seconds=time.perf_counter() - began,
-        status="FIFO",
-        require_mandatory=False,
-    )
+    return plan_by_rule(
+        items, scanners, fifo_rule, start=start, horizon=horizon, fixed=fixed, downtime=downtime,
+        weights=weights, method="fifo", status="FIFO", enforce_mandatory=False,
+    )  # fmt: skip

@@ -6,24 +6,23 @@ Its plan is good on its own and is the warm start of the CP-SAT planner.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from cargoscreen.planning.dispatch import dispatch
+from cargoscreen.planning.dispatch import PriorityKey, dispatch, plan_by_rule
 from cargoscreen.planning.models import Downtime, Plan, PlanItem, Scanner, Slot
 from cargoscreen.planning.objective import DEFAULT_WEIGHTS, Weights
-from cargoscreen.planning.window import Assignment, Window, build_window, to_plan
+from cargoscreen.planning.window import Assignment, Window
+
+
+def greedy_rule(window: Window) -> PriorityKey:
+    """Mandatory first, then the highest reward, the earliest deadline, the earliest ready (ties by index)."""
+    return lambda i: (not window.items[i].mandatory, -window.reward[i], window.due[i], window.ready[i], i)
 
 
 def greedy_assignment(window: Window) -> Assignment:
     """The greedy assignment of a built window."""
-
-    def key(i: int) -> tuple[Any, ...]:
-        return (not window.items[i].mandatory, -window.reward[i], window.due[i], window.ready[i], i)
-
-    return dispatch(window, key, late_mandatory=True)
+    return dispatch(window, greedy_rule(window), late_mandatory=True)
 
 
 def plan_greedy(
@@ -37,16 +36,7 @@ def plan_greedy(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Plan:
     """Plan the horizon greedily; raises :class:`MandatoryNotPlanned` when a mandatory box cannot be fitted."""
-    began = time.perf_counter()
-    window = build_window(
-        items, scanners, start=start, horizon=horizon, weights=weights, fixed=fixed, downtime=downtime
-    )
-    assignment = greedy_assignment(window)
-    return to_plan(
-        window,
-        assignment,
-        method="greedy",
-        solve_seconds=time.perf_counter() - began,
-        status="GREEDY",
-        require_mandatory=True,
-    )
+    return plan_by_rule(
+        items, scanners, greedy_rule, start=start, horizon=horizon, fixed=fixed, downtime=downtime,
+        weights=weights, method="greedy", status="GREEDY", enforce_mandatory=True,
+    )  # fmt: skip

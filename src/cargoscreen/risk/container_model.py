@@ -31,7 +31,7 @@ from cargoscreen.risk.case import ContainerCase
 from cargoscreen.risk.evaluation import Labelled as Labelled
 from cargoscreen.risk.evaluation import labels_from_outcomes as labels_from_outcomes
 from cargoscreen.risk.features import FeatureBuilder, Shippers, schema_hash
-from cargoscreen.risk.model import RiskModel
+from cargoscreen.risk.model import Contribution, RiskModel
 
 KIND = "container"
 FORMAT_VERSION = 1
@@ -39,7 +39,6 @@ FEATURES_FILE = "features.json"
 _NEEDED = ("kind", "format_version", "model_version", "params", "boosters", "feature_schema_hash", "libraries", "files", "training")  # fmt: skip
 _RISK_PARAMS = ("n_estimators", "learning_rate", "num_leaves", "min_child_samples", "subsample", "colsample_bytree", "holdout_fraction")  # fmt: skip
 _PARAMS = (*_RISK_PARAMS, "bags", "min_positives", "min_count", "random_state", "n_jobs")
-Contribution = tuple[str, float]
 
 
 class NotEnoughLabels(CargoscreenError, ValueError):

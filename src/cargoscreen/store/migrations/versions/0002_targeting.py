@@ -5,18 +5,18 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-30
 
-Only new tables and their indexes: SQLite creates them in place (no batch table copy is needed); indexes are
-created inside ``batch_alter_table`` so the same code runs on SQLite and PostgreSQL. Timestamps are
-``DateTime(timezone=True)`` (the models' ``UtcDateTime``); constraint names follow the naming convention.
+Only new tables and their indexes: SQLite creates them in place (no batch table copy is needed). Columns,
+keys and indexes are built with :mod:`cargoscreen.store.migrations.helpers`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+
+from cargoscreen.store.migrations.helpers import column, fk, id_column, indexes, pk, string, unique, utc
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -35,38 +35,8 @@ TABLES = (
 )
 
 
-def _id() -> sa.Column[int]:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _pk(table: str) -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}"))
-
-
-def _utc(name: str, *, nullable: bool = False) -> sa.Column[object]:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=nullable)
-
-
-def _text(name: str, length: int | None = None, *, nullable: bool = False) -> sa.Column[str]:
-    return sa.Column(name, sa.String(length=length), nullable=nullable)
-
-
-def _column(name: str, kind: sa.types.TypeEngine[Any], *, nullable: bool = False) -> sa.Column[Any]:
-    return sa.Column(name, kind, nullable=nullable)
-
-
-def _unique(table: str, *columns: str) -> sa.UniqueConstraint:
-    return sa.UniqueConstraint(*columns, name=op.f(f"uq_{table}_{'_'.join(columns)}"))
-
-
-def _indexes(table: str, *columns: str) -> None:
-    with op.batch_alter_table(table) as batch:
-        for column in columns:
-            batch.create_index(batch.f(f"ix_{table}_{column}"), [column], unique=False)
-
-
 def _call_columns() -> list[sa.Column[str]]:
-    return [_text("container_number", 11), _text("imo_number", 7), _text("voyage_number")]
+    return [string("container_number", 11), string("imo_number", 7), string("voyage_number")]
 
 
 def upgrade() -> None:
@@ -81,18 +51,18 @@ def upgrade() -> None:
 def _assessments() -> None:
     op.create_table(
         "risk_assessments",
-        _id(),
+        id_column(),
         *_call_columns(),
-        _column("score", sa.Double()),
-        _column("model_probability", sa.Double(), nullable=True),
-        _column("model_variance", sa.Double(), nullable=True),
-        _text("forced_channel", 8, nullable=True),
-        _utc("assessed_at"),
-        _text("model_version", nullable=True),
-        _column("reasons", sa.JSON()),
-        _pk("risk_assessments"),
+        column("score", sa.Double()),
+        column("model_probability", sa.Double(), nullable=True),
+        column("model_variance", sa.Double(), nullable=True),
+        string("forced_channel", 8, nullable=True),
+        utc("assessed_at"),
+        string("model_version", nullable=True),
+        column("reasons", sa.JSON()),
+        pk("risk_assessments"),
     )
-    _indexes("risk_assessments", "container_number")
+    indexes("risk_assessments", "container_number")
     with op.batch_alter_table("risk_assessments") as batch:
         batch.create_index(
             batch.f("ix_risk_assessments_imo_number_voyage_number_container_number"),
@@ -104,102 +74,97 @@ def _assessments() -> None:
 def _selections() -> None:
     op.create_table(
         "selection_runs",
-        _id(),
-        _column("run_date", sa.Date()),
-        _utc("created_at"),
-        _column("capacity_scan", sa.Integer()),
-        _column("capacity_physical", sa.Integer()),
-        _column("used", sa.JSON()),
-        _column("exploration_share", sa.Double()),
-        _text("model_version", nullable=True),
-        _text("created_by"),
-        _pk("selection_runs"),
+        id_column(),
+        column("run_date", sa.Date()),
+        utc("created_at"),
+        column("capacity_scan", sa.Integer()),
+        column("capacity_physical", sa.Integer()),
+        column("used", sa.JSON()),
+        column("exploration_share", sa.Double()),
+        string("model_version", nullable=True),
+        string("created_by"),
+        pk("selection_runs"),
     )
-    _indexes("selection_runs", "run_date")
+    indexes("selection_runs", "run_date")
     op.create_table(
         "selection_decisions",
-        _id(),
-        _column("run_id", sa.Integer()),
+        id_column(),
+        column("run_id", sa.Integer()),
         *_call_columns(),
-        _text("channel", 8),
-        _column("rank", sa.Integer()),
-        _column("exploration", sa.Boolean()),
-        _text("exploration_kind", 12, nullable=True),
-        _column("reasons", sa.JSON()),
-        _column("overflow", sa.Boolean()),
-        _column("overflow_position", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["run_id"],
-            ["selection_runs.id"],
-            name=op.f("fk_selection_decisions_run_id_selection_runs"),
-            ondelete="CASCADE",
-        ),
-        _pk("selection_decisions"),
-        _unique("selection_decisions", "run_id", "container_number"),
+        string("channel", 8),
+        column("rank", sa.Integer()),
+        column("exploration", sa.Boolean()),
+        string("exploration_kind", 12, nullable=True),
+        column("reasons", sa.JSON()),
+        column("overflow", sa.Boolean()),
+        column("overflow_position", sa.Integer(), nullable=True),
+        fk("run_id", "selection_decisions", "selection_runs", cascade=True),
+        pk("selection_decisions"),
+        unique("selection_decisions", "run_id", "container_number"),
     )
-    _indexes("selection_decisions", "container_number")
+    indexes("selection_decisions", "container_number")
 
 
 def _tips() -> None:
     op.create_table(
         "tips",
-        _id(),
-        _text("tip_id", 64),
-        _text("target_kind", 16),
-        _text("target_value", 140),
-        _text("source_agency"),
-        _text("reliability", 1),
-        _utc("valid_from"),
-        _utc("expires_at"),
-        _text("channel", 8),
-        _column("note", sa.Text()),
-        _utc("created_at"),
-        _utc("revoked_at", nullable=True),
-        _pk("tips"),
-        _unique("tips", "tip_id"),
+        id_column(),
+        string("tip_id", 64),
+        string("target_kind", 16),
+        string("target_value", 140),
+        string("source_agency"),
+        string("reliability", 1),
+        utc("valid_from"),
+        utc("expires_at"),
+        string("channel", 8),
+        column("note", sa.Text()),
+        utc("created_at"),
+        utc("revoked_at", nullable=True),
+        pk("tips"),
+        unique("tips", "tip_id"),
     )
-    _indexes("tips", "expires_at")
+    indexes("tips", "expires_at")
     op.create_table(
         "tip_uses",
-        _id(),
-        _text("tip_id", 64),
-        _text("container_number", 11),
-        _utc("used_at"),
-        _pk("tip_uses"),
-        _unique("tip_uses", "tip_id", "container_number", "used_at"),
+        id_column(),
+        string("tip_id", 64),
+        string("container_number", 11),
+        utc("used_at"),
+        pk("tip_uses"),
+        unique("tip_uses", "tip_id", "container_number", "used_at"),
     )
-    _indexes("tip_uses", "container_number", "tip_id")
+    indexes("tip_uses", "container_number", "tip_id")
 
 
 def _watchlists() -> None:
     op.create_table(
         "watchlist_entries",
-        _id(),
-        _text("list_kind", 16),
-        _text("value", 140),
-        _column("reason", sa.Text()),
-        _text("added_by"),
-        _column("valid_until", sa.Date(), nullable=True),
-        _utc("created_at"),
-        _pk("watchlist_entries"),
-        _unique("watchlist_entries", "list_kind", "value"),
+        id_column(),
+        string("list_kind", 16),
+        string("value", 140),
+        column("reason", sa.Text()),
+        string("added_by"),
+        column("valid_until", sa.Date(), nullable=True),
+        utc("created_at"),
+        pk("watchlist_entries"),
+        unique("watchlist_entries", "list_kind", "value"),
     )
 
 
 def _outcomes() -> None:
     op.create_table(
         "inspection_outcomes",
-        _id(),
+        id_column(),
         *_call_columns(),
-        _text("channel", 8),
-        _text("result", 8),
-        _text("substance", 60),
-        _column("seized_kg", sa.Double()),
-        _text("location", 60),
-        _column("note", sa.Text()),
-        _text("recorded_by", 80),
-        _utc("recorded_at"),
-        _pk("inspection_outcomes"),
+        string("channel", 8),
+        string("result", 8),
+        string("substance", 60),
+        column("seized_kg", sa.Double()),
+        string("location", 60),
+        column("note", sa.Text()),
+        string("recorded_by", 80),
+        utc("recorded_at"),
+        pk("inspection_outcomes"),
         sa.UniqueConstraint(
             "container_number",
             "imo_number",
@@ -209,24 +174,24 @@ def _outcomes() -> None:
             name="uq_inspection_outcomes_inspection",
         ),
     )
-    _indexes("inspection_outcomes", "container_number", "recorded_at")
+    indexes("inspection_outcomes", "container_number", "recorded_at")
 
 
 def _models() -> None:
     op.create_table(
         "model_versions",
-        _id(),
-        _text("version"),
-        _text("kind"),
-        _utc("created_at"),
-        _column("params", sa.JSON()),
-        _column("metrics", sa.JSON()),
-        _text("artifact_path"),
-        _column("active", sa.Boolean()),
-        _pk("model_versions"),
-        _unique("model_versions", "version"),
+        id_column(),
+        string("version"),
+        string("kind"),
+        utc("created_at"),
+        column("params", sa.JSON()),
+        column("metrics", sa.JSON()),
+        string("artifact_path"),
+        column("active", sa.Boolean()),
+        pk("model_versions"),
+        unique("model_versions", "version"),
     )
-    _indexes("model_versions", "kind")
+    indexes("model_versions", "kind")
 
 
 def downgrade() -> None:

@@ -4,8 +4,7 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-01
 
-New tables only; indexes are created inside ``batch_alter_table`` so the same code runs on SQLite and
-PostgreSQL. Constraint names follow the naming convention.
+New tables only. Columns, keys and indexes are built with :mod:`cargoscreen.store.migrations.helpers`.
 
 The custody ledger is append-only in the database itself: triggers refuse every UPDATE and DELETE of a
 ledger row (and TRUNCATE on PostgreSQL), and every deletion of the anchor or move of it back to an earlier
@@ -17,10 +16,11 @@ them. Whoever may drop a trigger can still tamper: that is what the signed hash 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+
+from cargoscreen.store.migrations.helpers import column, fk, id_column, indexes, pk, string, unique, utc
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -68,107 +68,79 @@ _POSTGRESQL_TRIGGERS = (
 )
 
 
-def _id() -> sa.Column[int]:
-    return sa.Column("id", sa.Integer(), autoincrement=True, nullable=False)
-
-
-def _pk(table: str, column: str = "id") -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint(column, name=op.f(f"pk_{table}"))
-
-
-def _column(name: str, kind: sa.types.TypeEngine[Any], *, nullable: bool = False) -> sa.Column[Any]:
-    return sa.Column(name, kind, nullable=nullable)
-
-
-def _text(name: str, length: int, *, nullable: bool = False) -> sa.Column[str]:
-    return sa.Column(name, sa.String(length=length), nullable=nullable)
-
-
-def _time(name: str) -> sa.Column[Any]:
-    return sa.Column(name, sa.DateTime(timezone=True), nullable=False)
-
-
-def _indexes(table: str, *columns: str) -> None:
-    with op.batch_alter_table(table) as batch:
-        for column in columns:
-            batch.create_index(batch.f(f"ix_{table}_{column}"), [column], unique=False)
-
-
 def _custody() -> None:
     op.create_table(
         "custody_ledger",
         sa.Column("seq", sa.BigInteger(), autoincrement=False, nullable=False),
-        _text("prev_hash", 64),
-        _column("payload", sa.Text()),
-        _text("hash", 64),
-        _text("case_number", 40),
-        _text("kind", 16),
-        _time("occurred_at"),
-        _time("recorded_at"),
-        _pk("custody_ledger", "seq"),
-        sa.UniqueConstraint("hash", name=op.f("uq_custody_ledger_hash")),
+        string("prev_hash", 64),
+        column("payload", sa.Text()),
+        string("hash", 64),
+        string("case_number", 40),
+        string("kind", 16),
+        utc("occurred_at"),
+        utc("recorded_at"),
+        pk("custody_ledger", "seq"),
+        unique("custody_ledger", "hash"),
     )
-    _indexes("custody_ledger", "case_number", "kind", "occurred_at")
+    indexes("custody_ledger", "case_number", "kind", "occurred_at")
     op.create_table(
         "custody_anchor",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        _column("seq", sa.BigInteger()),
-        _text("hash", 64),
-        _time("updated_at"),
-        _pk("custody_anchor"),
+        column("seq", sa.BigInteger()),
+        string("hash", 64),
+        utc("updated_at"),
+        pk("custody_anchor"),
     )
 
 
 def _planning() -> None:
     op.create_table(
         "scanners",
-        _id(),
-        _text("scanner_id", 40),
-        _text("terminal", 6),
-        _column("scan_minutes", sa.Integer()),
-        _column("move_minutes", sa.Integer()),
-        _column("shifts", sa.JSON()),
-        _column("available", sa.Boolean()),
-        _time("updated_at"),
-        _pk("scanners"),
-        sa.UniqueConstraint("scanner_id", name=op.f("uq_scanners_scanner_id")),
+        id_column(),
+        string("scanner_id", 40),
+        string("terminal", 6),
+        column("scan_minutes", sa.Integer()),
+        column("move_minutes", sa.Integer()),
+        column("shifts", sa.JSON()),
+        column("available", sa.Boolean()),
+        utc("updated_at"),
+        pk("scanners"),
+        unique("scanners", "scanner_id"),
     )
     op.create_table(
         "plan_runs",
-        _id(),
-        _column("plan_date", sa.Date()),
-        _column("selection_run_id", sa.Integer(), nullable=True),
-        _text("method", 8),
-        _time("horizon_start"),
-        _time("horizon_end"),
-        _column("objective", sa.Integer()),
-        _text("status", 40),
-        _column("solve_seconds", sa.Double()),
-        _column("metrics", sa.JSON()),
-        _column("unplanned", sa.JSON()),
-        _text("created_by", 80),
-        _time("created_at"),
-        _pk("plan_runs"),
+        id_column(),
+        column("plan_date", sa.Date()),
+        column("selection_run_id", sa.Integer(), nullable=True),
+        string("method", 8),
+        utc("horizon_start"),
+        utc("horizon_end"),
+        column("objective", sa.Integer()),
+        string("status", 40),
+        column("solve_seconds", sa.Double()),
+        column("metrics", sa.JSON()),
+        column("unplanned", sa.JSON()),
+        string("created_by", 80),
+        utc("created_at"),
+        pk("plan_runs"),
     )
-    _indexes("plan_runs", "plan_date")
+    indexes("plan_runs", "plan_date")
     op.create_table(
         "plan_slots",
-        _id(),
-        _column("run_id", sa.Integer()),
-        _text("container_number", 11),
-        _text("scanner_id", 40),
-        _text("terminal", 6),
-        _time("starts_at"),
-        _time("ends_at"),
-        _column("fixed", sa.Boolean()),
-        _text("event_id", 200),
-        _pk("plan_slots"),
-        sa.ForeignKeyConstraint(
-            ["run_id"], ["plan_runs.id"], name=op.f("fk_plan_slots_run_id_plan_runs"), ondelete="CASCADE"
-        ),
-        sa.UniqueConstraint("run_id", "container_number", name=op.f("uq_plan_slots_run_id_container_number")),
+        id_column(),
+        column("run_id", sa.Integer()),
+        string("container_number", 11),
+        string("scanner_id", 40),
+        string("terminal", 6),
+        utc("starts_at"),
+        utc("ends_at"),
+        column("fixed", sa.Boolean()),
+        string("event_id", 200),
+        pk("plan_slots"),
+        fk("run_id", "plan_slots", "plan_runs", cascade=True),
+        unique("plan_slots", "run_id", "container_number"),
     )
-    _indexes("plan_slots", "container_number")
+    indexes("plan_slots", "container_number")
 
 
 def upgrade() -> None:
