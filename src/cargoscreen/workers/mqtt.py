@@ -8,6 +8,11 @@ message again, which the store recognises by (device, sequence) and ignores: not
 doubled. A bad payload is quarantined by the handler and acknowledged. When the handler fails otherwise
 (e.g. the database is down) the message is *not* acknowledged and the listener disconnects, so the broker
 delivers it again after reconnecting; paho's reconnect backs off from ``min_delay`` to ``max_delay`` seconds.
+
+The broker queues messages for a session only once it holds the session's subscription: a message published
+before the broker has processed the listener's first SUBSCRIBE is acknowledged to its publisher and then
+dropped (no subscriber). So the listener is ready (:attr:`SensorListener.connected` is set) only when the
+broker has acknowledged the subscription (SUBACK), not already at CONNACK.
 """
 
 from __future__ import annotations
@@ -93,6 +98,8 @@ class SensorListener:
         self.on_error = on_error
         self.handled = 0
         self.failed = 0
+        #: Set once the broker has acknowledged the subscription (SUBACK): from then on it queues every
+        #: message for this session. Cleared on disconnect.
         self.connected = threading.Event()
         self._queue: queue.Queue[mqtt.MQTTMessage] = queue.Queue()
         self._stopping = threading.Event()
@@ -103,6 +110,7 @@ class SensorListener:
         self.client.reconnect_delay_set(min_delay=min_delay, max_delay=max_delay)
         self.client.on_connect = self._on_connect
         self.client.on_disconnect = self._on_disconnect
+        self.client.on_subscribe = self._on_subscribe
         self.client.on_message = lambda _client, _userdata, message: self._queue.put(message)
 
     def start(self) -> None:
@@ -143,9 +151,22 @@ class SensorListener:
         if reason.is_failure:
             log.warning("broker refused the connection", extra={"reason": str(reason)})
             return
-        client.subscribe(self.subscription, qos=QOS)
-        self.connected.set()
+        client.subscribe(self.subscription, qos=QOS)  # ready at its SUBACK (see _on_subscribe)
         log.info("connected", extra={"session_present": bool(getattr(flags, "session_present", False))})
+
+    def _on_subscribe(
+        self,
+        _client: mqtt.Client,
+        _userdata: Any,
+        _mid: int,
+        reasons: list[ReasonCode],
+        _props: Properties | None,
+    ) -> None:
+        if any(reason.is_failure for reason in reasons):
+            log.error("broker refused the subscription", extra={"reasons": [str(r) for r in reasons]})
+            return
+        self.connected.set()  # only now does the broker queue this session's messages
+        log.info("subscribed", extra={"subscription": self.subscription})
 
     def _on_disconnect(
         self, _client: mqtt.Client, _userdata: Any, _flags: Any, reason: ReasonCode, _props: Properties | None
