@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from _common import write_result
-from cargoscreen.domain.scans import Scan
+from cargoscreen.domain.scans import ConcealmentKind, Scan
 from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, Detailed, Manifest
 from cargoscreen.pipeline.imaging_data import Truth
 from cargoscreen.pipeline.imaging_eval import evaluate_image_models
@@ -30,17 +30,27 @@ PICTURE = Path(__file__).resolve().parents[1] / "docs" / "img" / "scan-heatmap.p
 
 
 class Picker:
-    """Keeps one telling example: a scan with 2-30 kg hidden that alarmed with a box on it."""
+    """Keeps one telling example: a 20 ft scan with 2-30 kg hidden that alarmed with a box on it, bricks
+    among the cargo if one was found (the hardest kind), else the first such scan."""
 
     def __init__(self) -> None:
-        self.chosen: tuple[Scan, Truth, Detailed] | None = None
+        self.first: tuple[Scan, Truth, Detailed] | None = None
+        self.bricks: tuple[Scan, Truth, Detailed] | None = None
+
+    @property
+    def chosen(self) -> tuple[Scan, Truth, Detailed] | None:
+        return self.bricks or self.first
 
     def __call__(self, scan: Scan, truth: Truth, detailed: Detailed) -> None:
         findings = detailed.analysis.findings
-        if self.chosen is not None or not findings.alarm or not 2.0 <= truth.kg <= 30.0:
+        if not findings.alarm or not 2.0 <= truth.kg <= 30.0 or truth.kind.length_ft != 20:
             return
-        if truth.kind.length_ft == 20 and findings.boxes:
-            self.chosen = (scan, truth, detailed)
+        if not findings.boxes:
+            return
+        if self.first is None:
+            self.first = (scan, truth, detailed)
+        if self.bricks is None and truth.concealment is ConcealmentKind.BRICKS_IN_CARGO:
+            self.bricks = (scan, truth, detailed)
 
 
 def draw(scan: Scan, truth: Truth, detailed: Detailed, path: Path) -> None:
@@ -117,7 +127,9 @@ def main() -> None:
 
 
 def targets(detection: dict[str, Any]) -> dict[str, Any]:
-    at1 = detection["model"]["shipped_thresholds"]["by_mass"]
+    # at 1 % false alarms: the one threshold that 1 % of this run's clean scans reach (the shipped
+    # per-class thresholds, set on validation scans, are reported beside it with their own false alarms)
+    at1 = detection["model"]["at_1%_false_alarms"]["by_mass"]
     seconds = detection["seconds_per_scan"].get("20ft", {}).get("mean")
     checks = {
         "detection_over_10kg_at_1pct": (at1[">10 kg"]["rate"], 0.95),

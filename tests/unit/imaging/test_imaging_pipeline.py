@@ -48,7 +48,9 @@ def test_shipped_weights_load_and_analyze_a_scan() -> None:
     manifest = Manifest.read(DEFAULT_WEIGHTS).raw
     size = sum(p.stat().st_size for p in DEFAULT_WEIGHTS.glob("*.onnx"))
     assert size < 5_000_000
-    assert manifest["training"]["scans"] >= 400  # shipped: `cargoscreen imaging train --scans 400`
+    assert (
+        manifest["training"]["scans"] >= 2000
+    )  # shipped: `cargoscreen imaging train --scans 2000 --epochs 12`
     scan = simulate_scan(ScanSpec(ContainerKind.DRY_20, CargoClass.EMPTY), 4).to_scan("empty-20")
     analysis = analyzer.analyze(scan, declared_class=CargoClass.EMPTY)
     assert analysis.heatmap.shape == scan.shape
