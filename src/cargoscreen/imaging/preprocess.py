@@ -64,6 +64,8 @@ CHANNELS = (
 )
 #: Largest difference (rows, columns) between a container image and a template still taken to match.
 TEMPLATE_TOLERANCE = (5, 10)
+#: Largest shift (rows, columns) tried when laying a template over a container image.
+TEMPLATE_SHIFT = (1, 2)
 
 
 def schema() -> dict[str, object]:
@@ -260,7 +262,14 @@ class Templates:
         ]
         if not near:
             return None
-        fitted = [_fit_to(t, (rows, cols)) for t in near]
+        # another scanner crops the box a pixel differently: a template off by one pixel leaves a ridge at
+        # every wall, post and cross-member edge, so each template is slid by up to TEMPLATE_SHIFT pixels
+        fitted = [
+            _fit_to(t, (rows, cols), (dr, dc))
+            for t in near
+            for dr in range(-TEMPLATE_SHIFT[0], TEMPLATE_SHIFT[0] + 1)
+            for dc in range(-TEMPLATE_SHIFT[1], TEMPLATE_SHIFT[1] + 1)
+        ]
         misfit = [float(np.mean(np.abs(p_high - f))) for f in fitted]  # the load adds alike to each
         return fitted[int(np.argmin(misfit))]
 
@@ -283,10 +292,16 @@ class Templates:
         return cls(images=images)
 
 
-def _fit_to(image: FloatArray, shape: tuple[int, int]) -> FloatArray:
+def _fit_to(image: FloatArray, shape: tuple[int, int], offset: tuple[int, int] = (0, 0)) -> FloatArray:
+    """``image`` placed at ``offset`` (rows, columns; may be negative) in a zero image of ``shape``."""
     out = np.zeros(shape, dtype=np.float32)
-    rows, cols = min(shape[0], image.shape[0]), min(shape[1], image.shape[1])
-    out[:rows, :cols] = image[:rows, :cols]
+    dr, dc = offset
+    r0, c0 = max(dr, 0), max(dc, 0)
+    s0, t0 = max(-dr, 0), max(-dc, 0)
+    rows = min(shape[0] - r0, image.shape[0] - s0)
+    cols = min(shape[1] - c0, image.shape[1] - t0)
+    if rows > 0 and cols > 0:
+        out[r0 : r0 + rows, c0 : c0 + cols] = image[s0 : s0 + rows, t0 : t0 + cols]
     return out
 
 
