@@ -20,8 +20,8 @@ def train(
     out: Path | None = typer.Option(
         None, help="Weights folder; default: <data dir>/models/imaging/<version>"
     ),
-    scans: int = typer.Option(2000, min=20, help="Simulated training scans"),
-    epochs: int = typer.Option(12, min=1),
+    scans: int = typer.Option(4000, min=20, help="Simulated training scans"),
+    epochs: int = typer.Option(22, min=1),
     seed: int = typer.Option(0, min=0, help="Seed of the training scans (evaluation uses another)"),
     max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
 ) -> None:
@@ -79,3 +79,27 @@ def evaluate(
     if out is not None:
         result.write(out)
         console.print(f"metrics written to [bold]{out}[/bold]")
+
+
+@app.command("calibrate")
+def calibrate(
+    weights: Path | None = typer.Option(
+        None, help="Weights folder to recalibrate; default: the shipped weights"
+    ),
+    per_class: int = typer.Option(300, min=20, help="Fresh clean simulated scans per cargo class"),
+    rate: float = typer.Option(0.01, min=0.001, max=0.5, help="False-alarm rate per clean scan"),
+    seed: int | None = typer.Option(None, min=0, help="Seed of the scans; default: the training seed"),
+) -> None:
+    """Refit the alarm threshold of every cargo class on many clean scans and write them to the manifest."""
+    from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
+
+    try:
+        with console.status("simulating clean scans and scoring them...") as status:
+            record = calibrate_thresholds(
+                weights, per_class=per_class, rate=rate, seed=seed, progress=lambda text: status.update(text)
+            )
+    except CargoscreenError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    record.pop("previous_thresholds", None)
+    console.print_json(json.dumps(record))

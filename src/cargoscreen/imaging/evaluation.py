@@ -86,6 +86,9 @@ class ScanOutcome:
     seen_class: CargoClass
     seconds: float
     baseline_seconds: float = 0.0
+    #: whether what the concealment adds to the image stands above noise and the load it sits in (the
+    #: simulator knows); None for a clean scan or when unknown
+    signal_visible: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +110,22 @@ def _rate(flags: Sequence[bool]) -> float | None:
 def _detection(positives: Sequence[ScanOutcome], hits: Sequence[bool]) -> dict[str, Any]:
     by_kind: dict[str, list[bool]] = defaultdict(list)
     by_mass: dict[str, list[bool]] = defaultdict(list)
+    by_mass_signal: dict[str, list[bool]] = defaultdict(list)
     for outcome, hit in zip(positives, hits, strict=True):
         assert outcome.concealment is not None
         by_kind[outcome.concealment.value].append(hit)
         if outcome.concealment not in NOT_XRAY:
             by_mass[mass_bucket(outcome.kg)].append(hit)
+            if outcome.signal_visible:
+                by_mass_signal[mass_bucket(outcome.kg)].append(hit)
     visible = [h for o, h in zip(positives, hits, strict=True) if o.concealment not in NOT_XRAY]
     return {
         "all": _rate(hits),
         "xray_visible": _rate(visible),
         "by_mass": {b: {"rate": _rate(by_mass[b]), "n": len(by_mass[b])} for b in MASS_BUCKETS},
+        "by_mass_signal_visible": {
+            b: {"rate": _rate(by_mass_signal[b]), "n": len(by_mass_signal[b])} for b in MASS_BUCKETS
+        },
         "by_kind": {k: {"rate": _rate(v), "n": len(v)} for k, v in sorted(by_kind.items())},
     }
 

@@ -265,6 +265,7 @@ def _to_box(box: WorkBox, frame: Frame, score: float | None = None) -> Box:
 __all__ = [
     "CLASS_ORDER",
     "DEFAULT_WEIGHTS",
+    "MANIFEST",
     "Detailed",
     "ImageAnalyzer",
     "ImagingModelError",

@@ -129,9 +129,9 @@ def calibrate_change(
 def train_image_models(
     out_dir: Path,
     *,
-    scans: int = 2000,
+    scans: int = 4000,
     seed: int = 0,
-    epochs: int = 12,
+    epochs: int = 22,
     validation_scans: int | None = None,
     calibration_pairs: int = 60,
     width: int = 16,

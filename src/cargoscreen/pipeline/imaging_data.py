@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -20,17 +20,46 @@ from scipy import ndimage
 
 from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind, Scan
 from cargoscreen.imaging.preprocess import Prepared, Templates, prepare, set_template_residual
-from cargoscreen.simulate.xray import ScanSpec, random_spec, simulate_pair, simulate_scan
+from cargoscreen.simulate.xray import (
+    ScanSpec,
+    random_spec,
+    simulate_pair,
+    simulate_scan,
+    simulate_with_signal,
+)
+from cargoscreen.simulate.xray.specs import CONCEALMENT_WEIGHTS
 
 log = logging.getLogger(__name__)
 
-SPLITS = {"train": 1, "validation": 2, "pairs": 3, "test": 4, "test_pairs": 5, "templates": 6}
+SPLITS = {
+    "train": 1,
+    "validation": 2,
+    "pairs": 3,
+    "test": 4,
+    "test_pairs": 5,
+    "templates": 6,
+    "calibration": 7,
+}
 #: Clean empty scans per body type the templates are the median of.
 TEMPLATE_SCANS = 16
 #: Share of a mask pixel's area a concealment must cover to be a full positive target.
 FULL_COVER = 0.5
 #: Impregnated goods have no shape: their pixels are left out of the loss instead of taught as positives.
 UNTAUGHT = frozenset({ConcealmentKind.IMPREGNATED})
+#: A concealment pixel is visible when what it adds to P (3 x 3 working pixels) reaches VISIBLE_P plus
+#: VISIBLE_SLOPE times the P it sits on. Detector noise per working pixel is small (sd of P 0.002 at P 1-3,
+#: 0.05 at P 10, measured on the simulator), so this asks for some ten noise sd: bricks in a sugar big-bag
+#: of their own density, or a small bag behind door steel, add less. Invisible pixels are left out of the
+#: loss (teaching them would teach the network to fire on clutter) and reported apart.
+VISIBLE_P, VISIBLE_SLOPE = 0.1, 0.01
+#: A scan's concealment counts as visible when at least this many of its working pixels are.
+VISIBLE_PIXELS = 3
+#: Training over-samples bricks in cargo, the method whose pixels look most like the load around them.
+TRAIN_CONCEALMENT_WEIGHTS = {**CONCEALMENT_WEIGHTS, ConcealmentKind.BRICKS_IN_CARGO: 0.4}
+#: Training and validation scans come from scanners of other pixel sizes (mm), with the container up to
+#: (x, y) metres elsewhere in the frame, so that no input is always at the same phase of the working grid.
+VARIED_PIXEL_MM, VARIED_SHIFT_M = (4.5, 6.5), (0.06, 0.02)
+VARIED_SPLITS = frozenset({"train", "validation", "calibration"})
 
 
 def scan_seed(seed: int, split: str, index: int) -> int:
@@ -45,6 +74,8 @@ class Truth:
     cargo: CargoClass
     kind: ContainerKind
     concealments: tuple[tuple[ConcealmentKind, float, tuple[int, int, int, int]], ...]
+    #: whether the beam shows the concealment (``VISIBLE_PIXELS``); None for a clean scan
+    visible: bool | None = None
 
     @property
     def kg(self) -> float:
@@ -70,15 +101,50 @@ class Sample:
 
 def _spec(seed: int, split: str, index: int, concealment_share: float) -> tuple[ScanSpec, int]:
     s = scan_seed(seed, split, index)
-    return random_spec(np.random.default_rng(s), concealment_share=concealment_share), s
+    weights = TRAIN_CONCEALMENT_WEIGHTS if split == "train" else CONCEALMENT_WEIGHTS
+    pixel = 5.0
+    if split in VARIED_SPLITS:  # drawn from a stream of its own: the scene does not change with it
+        pixel = round(float(np.random.default_rng([s, 1]).uniform(*VARIED_PIXEL_MM)), 3)
+    rng = np.random.default_rng(s)
+    return random_spec(
+        rng, concealment_share=concealment_share, pixel_mm=pixel, concealment_weights=weights
+    ), s
 
 
-def _truth(spec: ScanSpec, simulated: Any) -> Truth:
+def _shift(split: str, s: int) -> tuple[float, float]:
+    if split not in VARIED_SPLITS:
+        return 0.0, 0.0
+    rng = np.random.default_rng([s, 2])
+    return float(rng.uniform(-VARIED_SHIFT_M[0], VARIED_SHIFT_M[0])), float(
+        rng.uniform(-VARIED_SHIFT_M[1], VARIED_SHIFT_M[1])
+    )
+
+
+def _simulate(spec: ScanSpec, s: int, split: str) -> tuple[Any, np.ndarray | None]:
+    return simulate_with_signal(spec, s, shift_m=_shift(split, s))
+
+
+def visible_pixels(prepared: Prepared, signal: np.ndarray) -> np.ndarray:
+    """Working pixels where a concealment's added P is plain to see (``VISIBLE_P``, ``VISIBLE_SLOPE``)."""
+    added = ndimage.uniform_filter(prepared.frame.to_work(signal), size=3, mode="nearest")
+    base = prepared.p_high - added
+    visible: np.ndarray = added >= VISIBLE_P + VISIBLE_SLOPE * base
+    return visible
+
+
+def _truth(spec: ScanSpec, simulated: Any, visible: np.ndarray | None = None) -> Truth:
     found = tuple(
         (ConcealmentKind(c.kind), float(c.kg), tuple(int(v) for v in _xyxy(c.box)))
         for c in simulated.concealments
     )
-    return Truth(cargo=spec.cargo, kind=spec.kind, concealments=found)  # type: ignore[arg-type]
+    shown = None if not found else visible is not None and int(visible.sum()) >= VISIBLE_PIXELS
+    return Truth(cargo=spec.cargo, kind=spec.kind, concealments=found, visible=shown)  # type: ignore[arg-type]
+
+
+def _visible_in_mask(prepared: Prepared, mask: np.ndarray, signal: np.ndarray | None) -> np.ndarray | None:
+    if signal is None:
+        return None
+    return visible_pixels(prepared, signal) & (prepared.frame.to_work(mask.astype(np.float32)) > 0.0)
 
 
 def _xyxy(box: Any) -> tuple[int, int, int, int]:
@@ -88,7 +154,7 @@ def _xyxy(box: Any) -> tuple[int, int, int, int]:
     return int(x0), int(y0), int(x1), int(y1)
 
 
-def _sample_of(prepared: Prepared, mask: np.ndarray, truth: Truth) -> Sample:
+def _sample_of(prepared: Prepared, mask: np.ndarray, truth: Truth, visible: np.ndarray | None) -> Sample:
     share = prepared.frame.to_work(mask.astype(np.float32))
     weight = np.ones(share.shape, dtype=np.float32)
     target = np.clip(share / FULL_COVER, 0.0, 1.0).astype(np.float32)
@@ -96,6 +162,10 @@ def _sample_of(prepared: Prepared, mask: np.ndarray, truth: Truth) -> Sample:
         ignore = ndimage.binary_dilation(share > 0.0, iterations=2)
         weight[ignore] = 0.0
         target[:] = 0.0
+    elif visible is not None:  # neither taught as concealment nor as clean: what the beam cannot show
+        ignore = ndimage.binary_dilation((share > 0.0) & ~visible, iterations=1)
+        weight[ignore] = 0.0
+        target[ignore] = 0.0
     return Sample(
         tensor=prepared.tensor.astype(np.float16),
         target=target,
@@ -110,10 +180,19 @@ def _simulate_samples(job: tuple[int, str, Sequence[int], float]) -> list[Sample
     out = []
     for index in indices:
         spec, s = _spec(seed, split, index, share)
-        simulated = simulate_scan(spec, s)
-        scan = simulated.to_scan(f"{split}-{seed}-{index}")
-        out.append(_sample_of(prepare(scan), np.asarray(simulated.mask), _truth(spec, simulated)))
+        out.append(simulate_sample(spec, s, f"{split}-{seed}-{index}", shift_m=_shift(split, s)))
     return out
+
+
+def simulate_sample(
+    spec: ScanSpec, seed: int, name: str, *, shift_m: tuple[float, float] = (0.0, 0.0)
+) -> Sample:
+    """One training sample: the scan at working resolution, its target and weights, and its truth."""
+    simulated, signal = simulate_with_signal(spec, seed, shift_m=shift_m)
+    prepared = prepare(simulated.to_scan(name))
+    mask = np.asarray(simulated.mask)
+    visible = _visible_in_mask(prepared, mask, signal)
+    return _sample_of(prepared, mask, _truth(spec, simulated, visible), visible)
 
 
 def _simulate_scans(job: tuple[int, str, Sequence[int], float]) -> list[tuple[Any, Truth]]:
@@ -122,8 +201,12 @@ def _simulate_scans(job: tuple[int, str, Sequence[int], float]) -> list[tuple[An
     out = []
     for index in indices:
         spec, s = _spec(seed, split, index, share)
-        simulated = simulate_scan(spec, s)
-        out.append((simulated, _truth(spec, simulated)))
+        simulated, signal = _simulate(spec, s, split)
+        visible = None
+        if signal is not None:
+            prepared = prepare(simulated.to_scan(f"{split}-{seed}-{index}"))
+            visible = _visible_in_mask(prepared, np.asarray(simulated.mask), signal)
+        out.append((simulated, _truth(spec, simulated, visible)))
     return out
 
 
@@ -177,23 +260,53 @@ def generate_samples(
         return [s for batch in pool.map(_simulate_samples, jobs) for s in batch]
 
 
+def _batches(function: Callable[[Any], list[Any]], jobs: Sequence[Any], workers: int) -> Iterator[list[Any]]:
+    """``function`` of every job, in order, ``workers`` jobs at a time (the pool idles while you use them)."""
+    if workers <= 1:
+        for job in jobs:
+            yield function(job)
+        return
+    with _pool(workers) as pool:
+        for k in range(0, len(jobs), workers):
+            yield from list(pool.map(function, jobs[k : k + workers]))
+
+
 def iter_scans(
     n: int, *, seed: int, split: str, concealment_share: float = 0.5, workers: int = 2, chunk: int = 16
 ) -> Iterator[tuple[Scan, Truth]]:
     """Simulated scans with their truth, generated a chunk at a time (the pool idles while you use them)."""
     jobs = [(seed, split, c, concealment_share) for c in _chunks(n, chunk)]
     names = iter(f"{split}-{seed}-{i}" for i in range(n))
-    if workers <= 1:
-        for job in jobs:
-            for simulated, truth in _simulate_scans(job):
-                yield simulated.to_scan(next(names)), truth
-        return
-    with _pool(workers) as pool:
-        for k in range(0, len(jobs), workers):
-            batches = list(pool.map(_simulate_scans, jobs[k : k + workers]))
-            for batch in batches:
-                for simulated, truth in batch:
-                    yield simulated.to_scan(next(names)), truth
+    for batch in _batches(_simulate_scans, jobs, workers):
+        for simulated, truth in batch:
+            yield simulated.to_scan(next(names)), truth
+
+
+def _simulate_clean(job: tuple[int, Sequence[int], Sequence[CargoClass]]) -> list[tuple[Any, CargoClass]]:
+    seed, indices, cargos = job
+    out = []
+    for index in indices:
+        s = scan_seed(seed, "calibration", index)
+        cargo = cargos[index % len(cargos)]
+        own = (index // len(cargos)) % 2 == 0  # every other round of classes: our own scanners' grid
+        pixel = 5.0 if own else round(float(np.random.default_rng([s, 1]).uniform(*VARIED_PIXEL_MM)), 3)
+        spec = random_spec(np.random.default_rng(s), concealment_share=0.0, cargos=[cargo], pixel_mm=pixel)
+        shift = (0.0, 0.0) if own else _shift("calibration", s)
+        out.append((simulate_scan(spec, s, shift_m=shift), cargo))
+    return out
+
+
+def iter_clean_scans(
+    per_class: int, *, seed: int, cargos: Sequence[CargoClass] = tuple(CargoClass), workers: int = 2
+) -> Iterator[tuple[Scan, CargoClass]]:
+    """``per_class`` clean scans of every cargo class (the calibration split) with the class each declares:
+    half from our own scanners' grid (5 mm, the box in place), half from scanners of varied pixel size and
+    placement (partner ports, other makes)."""
+    jobs = [(seed, chunk, tuple(cargos)) for chunk in _chunks(per_class * len(cargos), 16)]
+    count = iter(range(per_class * len(cargos)))
+    for batch in _batches(_simulate_clean, jobs, workers):
+        for simulated, cargo in batch:
+            yield simulated.to_scan(f"calibration-{seed}-{next(count)}"), cargo
 
 
 def _pair_job(job: tuple[int, str, Sequence[int]]) -> list[Any]:
@@ -219,16 +332,7 @@ def iter_pairs(n: int, *, seed: int, split: str, workers: int = 2, with_mask: bo
     """Simulated (pre-departure, arrival, added kg[, added mask]) pairs: every other one has a rip-on."""
     jobs = [(seed, split, c) for c in _chunks(n, 8)]
 
-    def unpack(batch: list[Any]) -> Iterator[Any]:
+    for batch in _batches(_pair_job, jobs, workers):
         for index, pair in batch:
             pre, arrival, kg, mask = _pair_scans(split, seed, index, pair)
             yield (pre, arrival, kg, mask) if with_mask else (pre, arrival, kg)
-
-    if workers <= 1:
-        for job in jobs:
-            yield from unpack(_pair_job(job))
-        return
-    with _pool(workers) as pool:
-        for k in range(0, len(jobs), workers):
-            for batch in list(pool.map(_pair_job, jobs[k : k + workers])):
-                yield from unpack(batch)

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from cargoscreen.domain.scans import CargoClass, ContainerKind
+from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind
 from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, ImageAnalyzer, Manifest
 from cargoscreen.pipeline.imaging import train_image_models
-from cargoscreen.pipeline.imaging_data import UNTAUGHT, generate_samples, iter_scans, scan_seed
+from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
+from cargoscreen.pipeline.imaging_data import (
+    UNTAUGHT,
+    generate_samples,
+    iter_clean_scans,
+    iter_scans,
+    scan_seed,
+    simulate_sample,
+)
 from cargoscreen.pipeline.imaging_eval import evaluate_image_models
-from cargoscreen.simulate.xray import ScanSpec, simulate_scan
+from cargoscreen.simulate.xray import ScanSpec, simulate_pair, simulate_scan
 
 
 def test_every_split_draws_its_own_scans() -> None:
@@ -48,9 +57,9 @@ def test_shipped_weights_load_and_analyze_a_scan() -> None:
     manifest = Manifest.read(DEFAULT_WEIGHTS).raw
     size = sum(p.stat().st_size for p in DEFAULT_WEIGHTS.glob("*.onnx"))
     assert size < 5_000_000
-    assert (
-        manifest["training"]["scans"] >= 2000
-    )  # shipped: `cargoscreen imaging train --scans 2000 --epochs 12`
+    # shipped: `cargoscreen imaging train --scans 4000 --epochs 22`, then `cargoscreen imaging calibrate`
+    assert manifest["training"]["scans"] >= 4000
+    assert manifest["calibration"]["per_class"] >= 300
     scan = simulate_scan(ScanSpec(ContainerKind.DRY_20, CargoClass.EMPTY), 4).to_scan("empty-20")
     analysis = analyzer.analyze(scan, declared_class=CargoClass.EMPTY)
     assert analysis.heatmap.shape == scan.shape
@@ -68,10 +77,14 @@ def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
     json.dumps(report.to_json())
     with pytest.raises(ValueError, match="training seed"):
         evaluate_image_models(tmp_path, scans=2, seed=5, pairs=2, baseline_scans=2, workers=1)
-    evaluation = evaluate_image_models(tmp_path, scans=6, seed=6, pairs=2, baseline_scans=4, workers=1)
+    evaluation = evaluate_image_models(
+        tmp_path, scans=6, seed=6, pairs=2, baseline_scans=4, other_scanner_per_class=1, workers=1
+    )
     body = evaluation.to_json()
     assert body["detection"]["scans"] == 6
     assert body["change"]["pairs"] == 2
+    assert body["other_scanners"]["clean_scans"] == 10  # one per cargo class
+    assert "by_mass_signal_visible" in body["detection"]["model"]["at_1%_false_alarms"]
     json.dumps(body)
 
 
@@ -79,9 +92,65 @@ def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
 def test_another_pixel_size_does_not_raise_alarms_on_clean_scans() -> None:
     # a scanner with 3 % larger pixels crops the box a working pixel differently: the empty-container
     # template is slid into place, so its walls and posts do not read as hidden mass
+    # (thresholds sit at 1 % false alarms per class: one alarm in eight clean scans may happen, more may not)
     analyzer = ImageAnalyzer.load()
     for pixel_mm in (5.0, 5.15):
         spec = ScanSpec(ContainerKind.REEFER_40, CargoClass.BANANAS, pixel_mm=pixel_mm)
-        scan = simulate_scan(spec, 300).to_scan(f"clean-{pixel_mm}")
-        findings = analyzer.analyze(scan, declared_class=CargoClass.BANANAS).findings
-        assert not findings.alarm, (pixel_mm, findings.score, findings.threshold)
+        found = []
+        for seed in range(300, 308):
+            scan = simulate_scan(spec, seed).to_scan(f"clean-{pixel_mm}-{seed}")
+            findings = analyzer.analyze(scan, declared_class=CargoClass.BANANAS).findings
+            found.append((findings.alarm, round(findings.score, 3)))
+        assert sum(alarm for alarm, _ in found) <= 1, (pixel_mm, found)
+
+
+@pytest.mark.skipif(not (DEFAULT_WEIGHTS / "manifest.json").exists(), reason="no shipped weights yet")
+def test_clean_arrival_scans_of_partner_pairs_do_not_alarm() -> None:
+    # the arrival scanner's pixels differ by up to 3 % and the box sits up to 6 cm elsewhere in its frame:
+    # sub-pixel phases the network met in training, so walls and the reefer unit do not read as hidden mass
+    analyzer = ImageAnalyzer.load()
+    alarms = []
+    for seed in range(6):
+        spec = ScanSpec(ContainerKind.REEFER_40, CargoClass.BANANAS, 0.8)
+        arrival = simulate_pair(spec, 900 + seed, rip_on=False).arrival.to_scan(f"arrival-{seed}")
+        findings = analyzer.analyze(arrival, declared_class=CargoClass.BANANAS).findings
+        alarms.append((findings.alarm, round(findings.score, 3)))
+    assert not any(alarm for alarm, _ in alarms), alarms
+
+
+def test_what_the_beam_cannot_show_is_left_out_of_the_loss() -> None:
+    bags = ScanSpec(ContainerKind.REEFER_40, CargoClass.BANANAS, 0.8, ConcealmentKind.DOOR_BAGS, 30.0)
+    shown = simulate_sample(bags, 5, "bags")
+    assert shown.truth.visible is True
+    taught = shown.target > 0
+    assert taught.sum() > 20 and shown.weight[taught].min() == 1.0
+    # one kilogram among sugar big-bags of about its own density adds less than the noise of 6 P of sugar
+    sugar = ScanSpec(ContainerKind.DRY_20, CargoClass.SUGAR, 1.0, ConcealmentKind.BRICKS_IN_CARGO, 1.0)
+    hidden = simulate_sample(sugar, 4, "sugar")
+    assert hidden.truth.visible is False
+    assert hidden.target.max() == 0.0
+    assert hidden.weight.min() == 0.0 and hidden.weight.mean() > 0.95
+
+
+@pytest.mark.skipif(not (DEFAULT_WEIGHTS / "manifest.json").exists(), reason="no shipped weights yet")
+def test_calibrate_rewrites_the_thresholds_and_keeps_the_weights_loadable(tmp_path: Path) -> None:
+    weights = tmp_path / "weights"
+    shutil.copytree(DEFAULT_WEIGHTS, weights)
+    before = Manifest.read(weights)
+    record = calibrate_thresholds(weights, per_class=2, seed=11, workers=1)
+    after = Manifest.read(weights)  # hashes of the network and templates still hold
+    assert after.version == before.version
+    assert record["per_class"] == 2 and "SYNTHETIC" in record["data"]
+    counts = after.raw["thresholds"]["clean_validation_scans"]
+    assert set(counts.values()) == {2}  # every class scored its own clean scans
+    assert after.raw["calibration"]["previous_thresholds"] == before.raw["thresholds"]
+    assert after.thresholds.default != before.thresholds.default
+    assert not list(weights.glob("*.tmp"))
+
+
+def test_clean_calibration_scans_cover_every_class_at_varied_pixel_sizes() -> None:
+    found = list(iter_clean_scans(2, seed=3, workers=1))
+    assert sorted(c.value for _, c in found) == sorted(2 * [c.value for c in CargoClass])
+    spacings = [scan.meta.pixel_spacing_mm[0] for scan, _ in found]
+    assert spacings[:10] == [5.0] * 10  # the first round of classes: our own scanners' grid
+    assert len(set(spacings[10:])) == 10 and all(4.5 <= s <= 6.5 for s in spacings)

@@ -9,7 +9,12 @@ See docs/xray-simulator.md.
 """
 
 from cargoscreen.simulate.xray.pairs import ScanPair, simulate_pair
-from cargoscreen.simulate.xray.simulator import SimulatedConcealment, SimulatedScan, simulate_scan
+from cargoscreen.simulate.xray.simulator import (
+    SimulatedConcealment,
+    SimulatedScan,
+    simulate_scan,
+    simulate_with_signal,
+)
 from cargoscreen.simulate.xray.spec import ScanSpec
 from cargoscreen.simulate.xray.specs import (
     cargo_class_for,
@@ -31,4 +36,5 @@ __all__ = [
     "random_spec",
     "simulate_pair",
     "simulate_scan",
+    "simulate_with_signal",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -10,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cargoscreen.domain.scans import (
+    P_SCALE,
     ConcealmentKind,
     DoorEnd,
     Scan,
@@ -26,6 +28,7 @@ from cargoscreen.simulate.xray.spec import ScanSpec, spec_problems
 
 UInt16Image = npt.NDArray[np.uint16]
 BoolImage = npt.NDArray[np.bool_]
+FloatImage = npt.NDArray[np.float32]
 MARGIN_M = 0.10  # air around the container in the image
 MASK_G_CM2 = 0.01  # cocaine areal density above which a pixel belongs to the concealment mask
 SIMULATED_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
@@ -99,15 +102,39 @@ def make_grid(b: Body, pixel_mm: float, shift_m: tuple[float, float] = (0.0, 0.0
     return Grid(rows, cols, pixel, -MARGIN_M - shift_m[0], -MARGIN_M - shift_m[1])
 
 
-def simulate_scan(spec: ScanSpec, seed: int) -> SimulatedScan:
-    """Simulate one scan of ``spec``; the same seed gives the same pixels."""
+def simulate_scan(spec: ScanSpec, seed: int, *, shift_m: tuple[float, float] = (0.0, 0.0)) -> SimulatedScan:
+    """Simulate one scan of ``spec``; the same seed gives the same pixels.
+
+    ``shift_m`` moves the container in the frame (x, y metres), as another scanner would place it.
+    """
+    return simulate_with_signal(spec, seed, shift_m=shift_m, signal=False)[0]
+
+
+def simulate_with_signal(
+    spec: ScanSpec, seed: int, *, shift_m: tuple[float, float] = (0.0, 0.0), signal: bool = True
+) -> tuple[SimulatedScan, FloatImage | None]:
+    """``simulate_scan`` and what the concealment adds to the scan's high-energy P, pixel by pixel.
+
+    The signal is the scan minus the same scene rendered without its hiding places, with the same noise
+    draws: what the beam can show of the concealment (cocaine that only replaces cargo of the same density,
+    or sits behind saturating door steel, adds next to nothing). None without a concealment or when not
+    asked for.
+    """
     problems = spec_problems(spec)
     if problems:
         raise ValueError("bad ScanSpec: " + "; ".join(problems))
     scene = build_scene(spec, seed)
-    grid = make_grid(scene.body, spec.pixel_mm)
-    noise_rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(5)[4])
-    return render(scene, grid, seed, noise_rng)
+    grid = make_grid(scene.body, spec.pixel_mm, shift_m)
+    noise_seed = np.random.SeedSequence(seed).spawn(5)[4]
+    scan = render(scene, grid, seed, np.random.default_rng(noise_seed))
+    if not signal or not scene.units:
+        return scan, None
+    bare = render(dataclasses.replace(scene, units=()), grid, seed, np.random.default_rng(noise_seed))
+    kv = spec.energies_kv[0]
+    added = (scan.channels[kv].astype(np.float32) - bare.channels[kv].astype(np.float32)) / np.float32(
+        P_SCALE
+    )
+    return scan, added
 
 
 def render(scene: Scene, grid: Grid, seed: int, noise_rng: np.random.Generator) -> SimulatedScan:

@@ -108,8 +108,12 @@ def random_spec(
     kinds: Sequence[ContainerKind] = tuple(ContainerKind),
     cargos: Sequence[CargoClass] = tuple(CargoClass),
     pixel_mm: float = 5.0,
+    concealment_weights: Mapping[ConcealmentKind, float] = CONCEALMENT_WEIGHTS,
 ) -> ScanSpec:
-    """A realistic spec: cargo by frequency, a body that suits it, a fill, maybe a concealment."""
+    """A realistic spec: cargo by frequency, a body that suits it, a fill, maybe a concealment.
+
+    ``concealment_weights`` says how often each method is drawn (training may over-sample the hard ones).
+    """
     if not 0.0 <= concealment_share <= 1.0:
         raise ValueError(f"concealment_share {concealment_share} outside 0-1")
     if not kinds or not cargos:
@@ -122,7 +126,7 @@ def random_spec(
     kg = 0.0
     if rng.random() < concealment_share:
         allowed = [c for c in ConcealmentKind if compatible(kind, cargo, c)]
-        concealment = _pick(rng, CONCEALMENT_WEIGHTS, allowed)
+        concealment = _pick(rng, concealment_weights, allowed)
         kg = draw_kg(rng)
     return ScanSpec(kind, cargo, fill, concealment, kg, pixel_mm=pixel_mm, door_end=door_end)
 

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from cargoscreen.domain.scans import (
     P_SCALE,
@@ -15,7 +16,7 @@ from cargoscreen.domain.scans import (
     DoorEnd,
     ScanOrigin,
 )
-from cargoscreen.simulate.xray import ScanSpec, SimulatedScan, simulate_scan
+from cargoscreen.simulate.xray import ScanSpec, SimulatedScan, simulate_scan, simulate_with_signal
 from cargoscreen.simulate.xray.container import body
 from cargoscreen.simulate.xray.materials import COCAINE
 from cargoscreen.simulate.xray.raster import MaterialMaps
@@ -220,3 +221,28 @@ def test_rasterised_cocaine_mass_equals_the_declared_kilograms(
         grams = float(maps.maps[COCAINE].sum(dtype=np.float64)) * (pixel_mm / 10.0) ** 2
         assert grams / 1000.0 == pytest.approx(kg, rel=0.06), (pixel_mm, grams)
     assert sum(unit.kg for unit in scene.units) == pytest.approx(kg, rel=1e-6)
+
+
+def test_signal_is_what_the_concealment_adds_and_nothing_elsewhere() -> None:
+    spec = ScanSpec(ContainerKind.REEFER_40, CargoClass.BANANAS, 0.8, ConcealmentKind.DOOR_BAGS, 30.0)
+    scan, signal = simulate_with_signal(spec, 5)
+    assert signal is not None and signal.shape == scan.shape
+    assert np.array_equal(scan.channels[6000], simulate_scan(spec, 5).channels[6000])
+    assert float(signal[scan.mask].mean()) > 1.0  # 30 kg of bags in the door gap
+    far = ~ndimage.binary_dilation(scan.mask, iterations=6)
+    assert float(np.abs(signal[far]).max()) < 0.05  # blur reaches a few pixels; noise draws are the same
+    clean = ScanSpec(ContainerKind.REEFER_40, CargoClass.BANANAS, 0.8)
+    assert simulate_with_signal(clean, 5)[1] is None
+    assert simulate_with_signal(spec, 5, signal=False)[1] is None
+
+
+def test_shift_moves_the_container_in_the_frame() -> None:
+    spec = ScanSpec(ContainerKind.DRY_20, CargoClass.EMPTY, 0.0, pixel_mm=5.0)
+    still = _p(simulate_scan(spec, 2))
+    moved = _p(simulate_scan(spec, 2, shift_m=(0.05, 0.0)))  # ten pixels along the length
+    assert still.shape == moved.shape
+
+    def first_column(p: np.ndarray) -> int:
+        return int(np.flatnonzero((p > 0.03).mean(axis=0) > 0.3)[0])
+
+    assert first_column(moved) - first_column(still) == 10
