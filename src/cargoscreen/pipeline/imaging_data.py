@@ -120,10 +120,6 @@ def _shift(split: str, s: int) -> tuple[float, float]:
     )
 
 
-def _simulate(spec: ScanSpec, s: int, split: str) -> tuple[Any, np.ndarray | None]:
-    return simulate_with_signal(spec, s, shift_m=_shift(split, s))
-
-
 def visible_pixels(prepared: Prepared, signal: np.ndarray) -> np.ndarray:
     """Working pixels where a concealment's added P is plain to see (``VISIBLE_P``, ``VISIBLE_SLOPE``)."""
     added = ndimage.uniform_filter(prepared.frame.to_work(signal), size=3, mode="nearest")
@@ -201,7 +197,7 @@ def _simulate_scans(job: tuple[int, str, Sequence[int], float]) -> list[tuple[An
     out = []
     for index in indices:
         spec, s = _spec(seed, split, index, share)
-        simulated, signal = _simulate(spec, s, split)
+        simulated, signal = simulate_with_signal(spec, s, shift_m=_shift(split, s))
         visible = None
         if signal is not None:
             prepared = prepare(simulated.to_scan(f"{split}-{seed}-{index}"))
