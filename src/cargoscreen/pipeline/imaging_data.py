@@ -54,12 +54,20 @@ UNTAUGHT = frozenset({ConcealmentKind.IMPREGNATED})
 VISIBLE_P, VISIBLE_SLOPE = 0.1, 0.01
 #: A scan's concealment counts as visible when at least this many of its working pixels are.
 VISIBLE_PIXELS = 3
-#: Training over-samples bricks in cargo, the method whose pixels look most like the load around them.
-TRAIN_CONCEALMENT_WEIGHTS = {**CONCEALMENT_WEIGHTS, ConcealmentKind.BRICKS_IN_CARGO: 0.4}
-#: Training and validation scans come from scanners of other pixel sizes (mm), with the container up to
-#: (x, y) metres elsewhere in the frame, so that no input is always at the same phase of the working grid.
+#: Training over-samples bricks in cargo, the method whose pixels look most like the load around them, and
+#: door bags, whose small ones stand among the dense steel of the door end.
+TRAIN_CONCEALMENT_WEIGHTS = {
+    **CONCEALMENT_WEIGHTS,
+    ConcealmentKind.BRICKS_IN_CARGO: 0.4,
+    ConcealmentKind.DOOR_BAGS: 0.35,
+}
+#: Half the training, validation and calibration scans come from scanners of other pixel sizes (mm), with
+#: the container up to (x, y) metres elsewhere in the frame, so that no input is always at the same phase of
+#: the working grid; the other half from our own scanners (5 mm, the container in place).
 VARIED_PIXEL_MM, VARIED_SHIFT_M = (4.5, 6.5), (0.06, 0.02)
 VARIED_SPLITS = frozenset({"train", "validation", "calibration"})
+#: Share of a varied split's scans that come from another scanner's grid.
+VARIED_SHARE = 0.5
 
 
 def scan_seed(seed: int, split: str, index: int) -> int:
@@ -103,7 +111,7 @@ def _spec(seed: int, split: str, index: int, concealment_share: float) -> tuple[
     s = scan_seed(seed, split, index)
     weights = TRAIN_CONCEALMENT_WEIGHTS if split == "train" else CONCEALMENT_WEIGHTS
     pixel = 5.0
-    if split in VARIED_SPLITS:  # drawn from a stream of its own: the scene does not change with it
+    if _varied(split, s):  # drawn from a stream of its own: the scene does not change with it
         pixel = round(float(np.random.default_rng([s, 1]).uniform(*VARIED_PIXEL_MM)), 3)
     rng = np.random.default_rng(s)
     return random_spec(
@@ -111,9 +119,17 @@ def _spec(seed: int, split: str, index: int, concealment_share: float) -> tuple[
     ), s
 
 
+def _varied(split: str, s: int) -> bool:
+    """Whether scan ``s`` of ``split`` comes from another scanner's grid (else our own 5 mm grid)."""
+    return split in VARIED_SPLITS and bool(np.random.default_rng([s, 3]).random() < VARIED_SHARE)
+
+
 def _shift(split: str, s: int) -> tuple[float, float]:
-    if split not in VARIED_SPLITS:
-        return 0.0, 0.0
+    return _other_placement(s) if _varied(split, s) else (0.0, 0.0)
+
+
+def _other_placement(s: int) -> tuple[float, float]:
+    """Where another scanner puts the container of scan ``s`` in its frame (x, y metres)."""
     rng = np.random.default_rng([s, 2])
     return float(rng.uniform(-VARIED_SHIFT_M[0], VARIED_SHIFT_M[0])), float(
         rng.uniform(-VARIED_SHIFT_M[1], VARIED_SHIFT_M[1])
@@ -287,7 +303,7 @@ def _simulate_clean(job: tuple[int, Sequence[int], Sequence[CargoClass]]) -> lis
         own = (index // len(cargos)) % 2 == 0  # every other round of classes: our own scanners' grid
         pixel = 5.0 if own else round(float(np.random.default_rng([s, 1]).uniform(*VARIED_PIXEL_MM)), 3)
         spec = random_spec(np.random.default_rng(s), concealment_share=0.0, cargos=[cargo], pixel_mm=pixel)
-        shift = (0.0, 0.0) if own else _shift("calibration", s)
+        shift = (0.0, 0.0) if own else _other_placement(s)
         out.append((simulate_scan(spec, s, shift_m=shift), cargo))
     return out
 

@@ -15,6 +15,9 @@ from cargoscreen.pipeline.imaging import train_image_models
 from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
 from cargoscreen.pipeline.imaging_data import (
     UNTAUGHT,
+    _shift,
+    _spec,
+    _varied,
     generate_samples,
     iter_clean_scans,
     iter_scans,
@@ -154,3 +157,15 @@ def test_clean_calibration_scans_cover_every_class_at_varied_pixel_sizes() -> No
     spacings = [scan.meta.pixel_spacing_mm[0] for scan, _ in found]
     assert spacings[:10] == [5.0] * 10  # the first round of classes: our own scanners' grid
     assert len(set(spacings[10:])) == 10 and all(4.5 <= s <= 6.5 for s in spacings)
+
+
+def test_training_scans_come_half_from_our_grid_and_half_from_others() -> None:
+    drawn = [_spec(5, "train", i, 0.5) for i in range(400)]
+    own = [(spec, s) for spec, s in drawn if not _varied("train", s)]
+    assert 150 < len(own) < 250
+    # our scanners: 5 mm, the box in place
+    assert all(spec.pixel_mm == 5.0 and _shift("train", s) == (0.0, 0.0) for spec, s in own)
+    others = [(spec, s) for spec, s in drawn if _varied("train", s)]
+    assert all(4.5 <= spec.pixel_mm <= 6.5 and _shift("train", s) != (0.0, 0.0) for spec, s in others)
+    assert len({spec.pixel_mm for spec, _ in others}) > 150
+    assert all(_spec(5, "test", i, 0.5)[0].pixel_mm == 5.0 for i in range(50))
