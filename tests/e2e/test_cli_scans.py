@@ -122,3 +122,14 @@ def test_a_corrupt_file_is_named_and_nothing_is_stored(runner: CliRunner, tmp_pa
     printed = invoke(runner, "scan", "ingest", str(bad), "--no-analyze", code=1)
     assert "broken.dcm" in printed
     assert "(0)" in invoke(runner, "scan", "list") or "Scans (0)" in invoke(runner, "scan", "list")
+
+
+@pytest.mark.parametrize("command", ["calibrate", "evaluate"])
+def test_imaging_commands_name_a_weights_folder_without_a_manifest(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
+    empty = tmp_path / "no-weights"
+    empty.mkdir()
+    output = invoke(runner, "imaging", command, "--weights", str(empty), code=2)
+    assert "error:" in output and "manifest.json" in output and "no-weights" in output
+    assert list(empty.iterdir()) == []  # nothing written

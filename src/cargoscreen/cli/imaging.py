@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
@@ -13,6 +15,17 @@ from cargoscreen.domain.errors import CargoscreenError
 app = typer.Typer(
     help="Image AI: train on SYNTHETIC scans (needs the [train] extra) and evaluate.", no_args_is_help=True
 )
+T = TypeVar("T")
+
+
+def _with_status(message: str, work: Callable[[Callable[[str], None]], T]) -> T:
+    """Run ``work(progress)`` under a status line; a CargoscreenError is printed and exits with code 2."""
+    try:
+        with console.status(message) as status:
+            return work(lambda text: status.update(text))
+    except CargoscreenError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
 
 
 @app.command("train")
@@ -65,14 +78,12 @@ def evaluate(
     """Detection at 1 % and 5 % false alarms by kind and mass, boxes, empty, consistency, change, speed."""
     from cargoscreen.pipeline.imaging_eval import evaluate_image_models
 
-    try:
-        with console.status("simulating test scans and analysing...") as status:
-            result = evaluate_image_models(
-                weights, scans=scans, seed=seed, pairs=pairs, progress=lambda text: status.update(text)
-            )
-    except CargoscreenError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+    result = _with_status(
+        "simulating test scans and analysing...",
+        lambda progress: evaluate_image_models(
+            weights, scans=scans, seed=seed, pairs=pairs, progress=progress
+        ),
+    )
     body = result.to_json()
     body.pop("examples", None)
     console.print_json(json.dumps(body))
@@ -93,13 +104,11 @@ def calibrate(
     """Refit the alarm threshold of every cargo class on many clean scans and write them to the manifest."""
     from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
 
-    try:
-        with console.status("simulating clean scans and scoring them...") as status:
-            record = calibrate_thresholds(
-                weights, per_class=per_class, rate=rate, seed=seed, progress=lambda text: status.update(text)
-            )
-    except CargoscreenError as exc:
-        err_console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from None
+    record = _with_status(
+        "simulating clean scans and scoring them...",
+        lambda progress: calibrate_thresholds(
+            weights, per_class=per_class, rate=rate, seed=seed, progress=progress
+        ),
+    )
     record.pop("previous_thresholds", None)
     console.print_json(json.dumps(record))
