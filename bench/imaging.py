@@ -2,8 +2,9 @@
 
 Measures, in one run on scans and pairs of a seed never used in training: concealment detection at 1 % and
 5 % false alarms per clean scan (by concealment kind and mass bucket), box hits, empty verification,
-declared-versus-seen consistency AUC, pre-departure versus arrival change detection, and seconds per scan;
-beside a non-learned baseline measured in the same run (per-class mean-image residual; its seconds too).
+declared-versus-seen consistency AUC, pre-departure versus arrival change detection, seconds per scan, and
+detection on the same scans with the container moved 10 mm in the frame; beside a non-learned baseline
+measured in the same run (per-class mean-image residual; its seconds too).
 
     python bench/imaging.py [--weights DIR] [--scans 600] [--pairs 60] [--seed 101]
 

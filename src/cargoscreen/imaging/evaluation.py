@@ -89,6 +89,8 @@ class ScanOutcome:
     #: whether what the concealment adds to the image stands above noise and the load it sits in (the
     #: simulator knows); None for a clean scan or when unknown
     signal_visible: bool | None = None
+    #: the score of the same scan with the container placed half a working pixel elsewhere in the frame
+    placed_score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,13 @@ def summarize(outcomes: Sequence[ScanOutcome], rates: Sequence[float] = RATES) -
     shipped["false_alarm"] = _rate([o.alarm for o in clean])
     alarmed = [o.box_hit for o in positives if o.alarm]
     visible = [o for o in positives if o.concealment not in NOT_XRAY]
+    placed: dict[str, Any] = {}
+    if outcomes and all(o.placed_score is not None for o in outcomes):
+        # at the threshold that 1 % of the clean scans reach as placed: what a shift alone costs
+        threshold = quantile_threshold([o.score for o in clean], rates[0])
+        placed = _detection(positives, [(o.placed_score or 0.0) >= threshold for o in positives])
+        placed["threshold"] = round(threshold, 6)
+        placed["false_alarm"] = _rate([(o.placed_score or 0.0) >= threshold for o in clean])
     return {
         "scans": len(outcomes),
         "clean_scans": len(clean),
@@ -175,6 +184,7 @@ def summarize(outcomes: Sequence[ScanOutcome], rates: Sequence[float] = RATES) -
         "empty_verification": _empty(outcomes),
         "consistency": _consistency(outcomes),
         "seconds_per_scan": _seconds(outcomes),
+        "placed_elsewhere": placed,
     }
 
 

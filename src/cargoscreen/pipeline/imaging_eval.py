@@ -36,6 +36,9 @@ from cargoscreen.pipeline.imaging_data import (
 
 log = logging.getLogger(__name__)
 
+#: How far (mm, along and across) ``placed_elsewhere`` moves the container in the frame: half a working pixel.
+PLACED_MM = 10.0
+
 Progress = Callable[[str], None]
 
 
@@ -117,6 +120,7 @@ def evaluate_image_models(
         baseline_score = baseline.score(prepare(scan).p_high, truth.cargo, truth.kind.length_ft)
         baseline_seconds = time.perf_counter() - began
         findings = detailed.analysis.findings
+        placed = analyzer.analyze(placed_elsewhere(scan), declared_class=truth.cargo).findings.score
         false_class = _false_declaration(truth.cargo, rng)
         probs = detailed.output.probabilities
         outcomes.append(
@@ -137,6 +141,7 @@ def evaluate_image_models(
                 seconds=seconds,
                 baseline_seconds=baseline_seconds,
                 signal_visible=truth.visible,
+                placed_score=placed,
             )
         )
         if keep is not None:
@@ -183,6 +188,14 @@ def evaluate_image_models(
         change=summarize_change(changes),
         seconds=round(time.perf_counter() - start, 1),
         other_scanners=others,
+    )
+
+
+def placed_elsewhere(scan: Scan, mm: float = PLACED_MM) -> Scan:
+    """The scan with its frame starting ``mm`` later along and across: the container placed elsewhere."""
+    rows, cols = (round(mm / spacing) for spacing in scan.meta.pixel_spacing_mm)
+    return Scan(
+        scan.meta, {kv: np.ascontiguousarray(image[rows:, cols:]) for kv, image in scan.channels.items()}
     )
 
 

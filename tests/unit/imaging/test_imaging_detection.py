@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -111,6 +113,20 @@ def test_summary_counts_detection_by_bucket_and_kind() -> None:
     assert summary["model"]["shipped_thresholds"]["false_alarm"] == 0.01
     assert summary["consistency"]["auc_true_vs_false_declaration"] == 1.0
     assert summary["empty_verification"]["accuracy"] == 1.0
+    assert summary["placed_elsewhere"] == {}  # no scores of moved scans
+
+
+def test_summary_measures_moved_scans_at_the_threshold_of_the_scans_as_placed() -> None:
+    clean = [
+        dataclasses.replace(_outcome(None, 0.0, s, False), placed_score=s + 0.02)
+        for s in np.linspace(0, 0.9, 100)
+    ]
+    found = _outcome(ConcealmentKind.BRICKS_IN_CARGO, 5.0, 0.99, True)
+    moved = [dataclasses.replace(found, placed_score=s) for s in (0.99, 0.95, 0.5, 0.1)]
+    placed = summarize(clean + moved)["placed_elsewhere"]
+    assert placed["threshold"] == pytest.approx(0.8909, abs=1e-4)  # just above the second-largest clean
+    assert placed["by_mass"]["2-10 kg"] == {"rate": 0.5, "n": 4}
+    assert placed["false_alarm"] == 0.04  # as placed 1 reached it; moved up by 0.02, 4 do
 
 
 def test_mean_image_baseline_flags_a_dense_lump() -> None:

@@ -88,6 +88,7 @@ def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
     assert body["change"]["pairs"] == 2
     assert body["other_scanners"]["clean_scans"] == 10  # one per cargo class
     assert "by_mass_signal_visible" in body["detection"]["model"]["at_1%_false_alarms"]
+    assert body["detection"]["placed_elsewhere"]["by_mass"]
     json.dumps(body)
 
 
