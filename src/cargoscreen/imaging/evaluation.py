@@ -135,7 +135,12 @@ def _detection(positives: Sequence[ScanOutcome], hits: Sequence[bool]) -> dict[s
 def _at_rate(
     clean: Sequence[float], positives: Sequence[ScanOutcome], scores: Sequence[float], rate: float
 ) -> dict[str, Any]:
-    threshold = quantile_threshold(clean, rate)
+    return _at_threshold(quantile_threshold(clean, rate), clean, positives, scores)
+
+
+def _at_threshold(
+    threshold: float, clean: Sequence[float], positives: Sequence[ScanOutcome], scores: Sequence[float]
+) -> dict[str, Any]:
     result = _detection(positives, [s >= threshold for s in scores])
     result["threshold"] = round(threshold, 6)
     result["false_alarm"] = _rate([s >= threshold for s in clean])
@@ -161,10 +166,12 @@ def summarize(outcomes: Sequence[ScanOutcome], rates: Sequence[float] = RATES) -
     placed: dict[str, Any] = {}
     if outcomes and all(o.placed_score is not None for o in outcomes):
         # at the threshold that 1 % of the clean scans reach as placed: what a shift alone costs
-        threshold = quantile_threshold([o.score for o in clean], rates[0])
-        placed = _detection(positives, [(o.placed_score or 0.0) >= threshold for o in positives])
-        placed["threshold"] = round(threshold, 6)
-        placed["false_alarm"] = _rate([(o.placed_score or 0.0) >= threshold for o in clean])
+        placed = _at_threshold(
+            quantile_threshold([o.score for o in clean], rates[0]),
+            [o.placed_score for o in clean if o.placed_score is not None],
+            positives,
+            [o.placed_score for o in positives if o.placed_score is not None],
+        )
     return {
         "scans": len(outcomes),
         "clean_scans": len(clean),
