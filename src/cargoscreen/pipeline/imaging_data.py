@@ -63,8 +63,10 @@ TRAIN_CONCEALMENT_WEIGHTS = {
 }
 #: Half the training, validation and calibration scans come from scanners of other pixel sizes (mm), with
 #: the container up to (x, y) metres elsewhere in the frame, so that no input is always at the same phase of
-#: the working grid; the other half from our own scanners (5 mm, the container in place).
+#: the working grid; the other half from our own scanners (5 mm), where the container stops up to OWN_SHIFT_M
+#: (a working pixel along, half of one up) from its usual place. Test scans stay in place.
 VARIED_PIXEL_MM, VARIED_SHIFT_M = (4.5, 6.5), (0.06, 0.02)
+OWN_SHIFT_M = (0.02, 0.01)
 VARIED_SPLITS = frozenset({"train", "validation", "calibration"})
 #: Share of a varied split's scans that come from another scanner's grid.
 VARIED_SHARE = 0.5
@@ -125,15 +127,15 @@ def _varied(split: str, s: int) -> bool:
 
 
 def _shift(split: str, s: int) -> tuple[float, float]:
-    return _other_placement(s) if _varied(split, s) else (0.0, 0.0)
+    if split not in VARIED_SPLITS:
+        return (0.0, 0.0)
+    return _placement(s, VARIED_SHIFT_M if _varied(split, s) else OWN_SHIFT_M)
 
 
-def _other_placement(s: int) -> tuple[float, float]:
-    """Where another scanner puts the container of scan ``s`` in its frame (x, y metres)."""
+def _placement(s: int, most: tuple[float, float]) -> tuple[float, float]:
+    """Where the container of scan ``s`` stands in the frame: (x, y) metres, each up to ``most`` away."""
     rng = np.random.default_rng([s, 2])
-    return float(rng.uniform(-VARIED_SHIFT_M[0], VARIED_SHIFT_M[0])), float(
-        rng.uniform(-VARIED_SHIFT_M[1], VARIED_SHIFT_M[1])
-    )
+    return float(rng.uniform(-most[0], most[0])), float(rng.uniform(-most[1], most[1]))
 
 
 def visible_pixels(prepared: Prepared, signal: np.ndarray) -> np.ndarray:
@@ -303,7 +305,7 @@ def _simulate_clean(job: tuple[int, Sequence[int], Sequence[CargoClass]]) -> lis
         own = (index // len(cargos)) % 2 == 0  # every other round of classes: our own scanners' grid
         pixel = 5.0 if own else round(float(np.random.default_rng([s, 1]).uniform(*VARIED_PIXEL_MM)), 3)
         spec = random_spec(np.random.default_rng(s), concealment_share=0.0, cargos=[cargo], pixel_mm=pixel)
-        shift = (0.0, 0.0) if own else _other_placement(s)
+        shift = _placement(s, OWN_SHIFT_M if own else VARIED_SHIFT_M)
         out.append((simulate_scan(spec, s, shift_m=shift), cargo))
     return out
 
@@ -312,7 +314,7 @@ def iter_clean_scans(
     per_class: int, *, seed: int, cargos: Sequence[CargoClass] = tuple(CargoClass), workers: int = 2
 ) -> Iterator[tuple[Scan, CargoClass]]:
     """``per_class`` clean scans of every cargo class (the calibration split) with the class each declares:
-    half from our own scanners' grid (5 mm, the box in place), half from scanners of varied pixel size and
+    half from our own scanners' grid (5 mm, the box within ``OWN_SHIFT_M`` of its place), half from scanners of varied pixel size and
     placement (partner ports, other makes)."""
     jobs = [(seed, chunk, tuple(cargos)) for chunk in _chunks(per_class * len(cargos), 16)]
     count = iter(range(per_class * len(cargos)))
