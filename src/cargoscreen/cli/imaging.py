@@ -33,8 +33,8 @@ def train(
     out: Path | None = typer.Option(
         None, help="Weights folder; default: <data dir>/models/imaging/<version>"
     ),
-    scans: int = typer.Option(5000, min=20, help="Simulated training scans"),
-    epochs: int = typer.Option(28, min=1),
+    scans: int = typer.Option(6000, min=20, help="Simulated training scans"),
+    epochs: int = typer.Option(32, min=1),
     seed: int = typer.Option(0, min=0, help="Seed of the training scans (evaluation uses another)"),
     max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
 ) -> None:

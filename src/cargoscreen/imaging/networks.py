@@ -105,7 +105,7 @@ class TrainSample:
 class TrainConfig:
     """Training hyper-parameters; ``max_seconds`` stops early (after a whole step) to hold a budget."""
 
-    epochs: int = 28
+    epochs: int = 32
     batch_size: int = 16
     crop_width: int = 128
     width: int = 16

@@ -129,9 +129,9 @@ def calibrate_change(
 def train_image_models(
     out_dir: Path,
     *,
-    scans: int = 5000,
+    scans: int = 6000,
     seed: int = 0,
-    epochs: int = 28,
+    epochs: int = 32,
     validation_scans: int | None = None,
     calibration_pairs: int = 60,
     width: int = 16,
