@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from cargoscreen.cli import context
 from cargoscreen.cli.main import app
 from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind
+from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS
 from cargoscreen.ingest.images import read_tdr
 from cargoscreen.simulate.xray import ScanSpec, simulate_scan
 
@@ -133,3 +134,13 @@ def test_imaging_commands_name_a_weights_folder_without_a_manifest(
     output = invoke(runner, "imaging", command, "--weights", str(empty), code=2)
     assert "error:" in output and "manifest.json" in output and "no-weights" in output
     assert list(empty.iterdir()) == []  # nothing written
+
+
+def test_imaging_combine_refuses_one_model_twice_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    pytest.importorskip("onnx")
+    shipped = str(DEFAULT_WEIGHTS)
+    output = invoke(runner, "imaging", "combine", shipped, shipped, "--out", str(tmp_path / "mean"), code=2)
+    assert "error:" in output and "same network" in output
+    assert not (tmp_path / "mean").exists()

@@ -36,6 +36,9 @@ def train(
     scans: int = typer.Option(6000, min=20, help="Simulated training scans"),
     epochs: int = typer.Option(32, min=1),
     seed: int = typer.Option(0, min=0, help="Seed of the training scans (evaluation uses another)"),
+    validation_scans: int | None = typer.Option(
+        None, min=20, help="Simulated validation scans; default: half of --scans"
+    ),
     max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
@@ -59,6 +62,7 @@ def train(
             scans=scans,
             seed=seed,
             epochs=epochs,
+            validation_scans=validation_scans,
             max_train_seconds=max_minutes * 60 if max_minutes else None,
             progress=progress,
         )
@@ -72,7 +76,9 @@ def evaluate(
     weights: Path | None = typer.Option(None, help="Weights folder; default: the shipped weights"),
     scans: int = typer.Option(600, min=10, help="Fresh simulated test scans"),
     pairs: int = typer.Option(60, min=0, help="Fresh pre-departure/arrival pairs"),
-    seed: int = typer.Option(1, min=1, help="Seed of the test scans (0 is the default training seed)"),
+    seed: int = typer.Option(
+        101, min=1, help="Seed of the test scans (bench/imaging's; never a training seed of the weights)"
+    ),
     out: Path | None = typer.Option(None, help="Write the metrics as JSON here"),
 ) -> None:
     """Detection at 1 % and 5 % false alarms by kind and mass, boxes, empty, consistency, change, speed."""
@@ -112,3 +118,26 @@ def calibrate(
     )
     record.pop("previous_thresholds", None)
     console.print_json(json.dumps(record))
+
+
+@app.command("combine")
+def combine(
+    members: list[Path] = typer.Argument(..., help="Two or more weights folders holding different networks"),
+    out: Path = typer.Option(..., help="New weights folder for the combined model"),
+    per_class: int = typer.Option(300, min=20, help="Clean simulated scans per cargo class to calibrate on"),
+) -> None:
+    """Average networks trained apart into one ONNX graph, then calibrate its thresholds on clean scans."""
+    try:
+        import onnx  # noqa: F401
+    except ImportError:
+        err_console.print("[red]error:[/red] combining needs onnx: pip install 'cargoscreen[train]'")
+        raise typer.Exit(2) from None
+    from cargoscreen.pipeline.imaging_combine import combine_image_models
+
+    record = _with_status(
+        "combining and calibrating...",
+        lambda progress: combine_image_models(members, out, per_class=per_class, progress=progress),
+    )
+    record["calibration"].pop("previous_thresholds", None)
+    console.print_json(json.dumps(record))
+    console.print(f"use them: [bold]cargoscreen scan analyze ... --weights {record['weights_dir']}[/bold]")

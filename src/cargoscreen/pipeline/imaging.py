@@ -30,6 +30,7 @@ from cargoscreen.imaging.preprocess import CHANNELS, prepare
 from cargoscreen.imaging.runtime import NetworkOutput, write_manifest
 from cargoscreen.imaging.thresholds import fit_thresholds
 from cargoscreen.pipeline.imaging_data import (
+    TEMPLATE_SEED,
     UNTAUGHT,
     Sample,
     apply_templates,
@@ -144,7 +145,7 @@ def train_image_models(
     start = time.perf_counter()
     n_val = validation_scans if validation_scans is not None else max(scans // 2, 20)
     say(f"simulating {scans} training and {n_val} validation scans (SYNTHETIC) ...")
-    templates = fit_templates(seed=seed, workers=workers)
+    templates = fit_templates(seed=TEMPLATE_SEED, workers=workers)
     train_samples = generate_samples(scans, seed=seed, split="train", concealment_share=0.5, workers=workers)
     val_samples = generate_samples(
         n_val, seed=seed, split="validation", concealment_share=0.2, workers=workers

@@ -42,6 +42,9 @@ SPLITS = {
 }
 #: Clean empty scans per body type the templates are the median of.
 TEMPLATE_SCANS = 16
+#: Seed of the empty-container templates, whatever the training seed: networks trained on different seeds
+#: share one preprocessing, so their outputs can be averaged (``cargoscreen imaging combine``).
+TEMPLATE_SEED = 0
 #: Share of a mask pixel's area a concealment must cover to be a full positive target.
 FULL_COVER = 0.5
 #: Impregnated goods have no shape: their pixels are left out of the loss instead of taught as positives.

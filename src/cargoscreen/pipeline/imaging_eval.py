@@ -104,8 +104,8 @@ def evaluate_image_models(
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
     analyzer = ImageAnalyzer.load(weights_dir)
-    trained_seed = analyzer.manifest.raw.get("training", {}).get("seed")
-    if trained_seed == seed:
+    training = analyzer.manifest.raw.get("training", {})
+    if seed in training.get("seeds", [training.get("seed")]):
         raise ValueError(f"evaluation seed {seed} is the training seed of {analyzer.version}: pick another")
     say(f"fitting the mean-image baseline on {baseline_scans} clean scans ...")
     baseline = fit_baseline(baseline_scans, seed=seed, workers=workers)
