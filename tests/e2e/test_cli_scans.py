@@ -144,3 +144,16 @@ def test_imaging_combine_refuses_one_model_twice_and_writes_nothing(
     output = invoke(runner, "imaging", "combine", shipped, shipped, "--out", str(tmp_path / "mean"), code=2)
     assert "error:" in output and "same network" in output
     assert not (tmp_path / "mean").exists()
+
+
+def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    pytest.importorskip("torch")
+    shipped = str(DEFAULT_WEIGHTS)
+    out = tmp_path / "next"
+    output = invoke(
+        runner, "imaging", "train", "--init-from", shipped, "--out", str(out), "--scans", "20", code=2
+    )
+    assert "error:" in output and "scannet.pt" in output
+    assert not out.exists()  # refused before simulating anything

@@ -40,6 +40,9 @@ def train(
         None, min=20, help="Simulated validation scans; default: half of --scans"
     ),
     max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
+    init_from: Path | None = typer.Option(
+        None, help="Start from the network of a weights folder this command wrote (its scannet.pt)"
+    ),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
     try:
@@ -57,15 +60,20 @@ def train(
             status.update(text)
             console.log(text)
 
-        report = train_image_models(
-            target,
-            scans=scans,
-            seed=seed,
-            epochs=epochs,
-            validation_scans=validation_scans,
-            max_train_seconds=max_minutes * 60 if max_minutes else None,
-            progress=progress,
-        )
+        try:
+            report = train_image_models(
+                target,
+                scans=scans,
+                seed=seed,
+                epochs=epochs,
+                validation_scans=validation_scans,
+                init_from=init_from,
+                max_train_seconds=max_minutes * 60 if max_minutes else None,
+                progress=progress,
+            )
+        except CargoscreenError as exc:
+            err_console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
     console.print(f"image models {report.version} written to [bold]{report.weights_dir}[/bold]")
     console.print(json.dumps({"seconds": report.seconds, "thresholds": report.thresholds}, indent=2)[:2000])
     console.print(f"use them: [bold]cargoscreen scan analyze ... --weights {report.weights_dir}[/bold]")

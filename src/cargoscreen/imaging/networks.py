@@ -244,14 +244,27 @@ def train(
     config: TrainConfig,
     *,
     progress: Callable[[str], None] | None = None,
+    init: dict[str, torch.Tensor] | None = None,
 ) -> TrainResult:
-    """Train a new ``ScanNet`` on in-memory samples (AdamW, one-cycle learning rate)."""
+    """Train a ``ScanNet`` on in-memory samples (AdamW, one-cycle learning rate).
+
+    ``init`` (a state saved by ``save_state``) starts from a network trained before instead of from random
+    weights: a further run on new scans then costs its own steps only.
+    """
     if not samples:
         raise ValueError("no training samples")
     torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     net = ScanNet(samples[0].tensor.shape[0], n_classes, width=config.width)
+    if init is not None:
+        try:
+            net.load_state_dict(init)
+        except RuntimeError as exc:  # other widths, channels or classes
+            first = str(exc).strip().splitlines()[0]
+            raise ValueError(
+                f"the starting network does not fit this one (width {config.width}): {first}"
+            ) from exc
     steps_per_epoch = max(1, len(samples) // config.batch_size)
     total = steps_per_epoch * config.epochs
     optimiser = torch.optim.AdamW(net.parameters(), lr=config.learning_rate, weight_decay=1e-4)
@@ -297,6 +310,19 @@ def train(
             break
     net.eval()
     return TrainResult(net=net, steps=step, seconds=time.perf_counter() - start, losses=tuple(losses))
+
+
+def save_state(net: ScanNet, path: Path) -> None:
+    """The trained weights as a torch state (for ``train(init=...)``); ONNX alone cannot be trained further."""
+    torch.save(net.state_dict(), str(path))
+
+
+def load_state(path: Path) -> dict[str, torch.Tensor]:
+    """A state written by ``save_state`` (tensors only: nothing in the file is executed)."""
+    state = torch.load(str(path), map_location="cpu", weights_only=True)
+    if not isinstance(state, dict):
+        raise ValueError(f"{path}: not a network state")
+    return state
 
 
 def export_onnx(net: ScanNet, path: Path, in_channels: int) -> None:

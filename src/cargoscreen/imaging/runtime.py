@@ -111,12 +111,16 @@ def write_manifest(
     change: change_mod.ChangeConfig,
     templates: Templates | None = None,
     extra: dict[str, Any] | None = None,
+    other_files: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Write ``manifest.json`` (and ``templates.json``) beside the ONNX file of ``directory``, hashing them."""
+    """Write ``manifest.json`` (and ``templates.json``) beside the ONNX file of ``directory``, hashing them
+    and ``other_files`` (e.g. the torch state that further training starts from)."""
     network = directory / network_file
     if not network.is_file():
         raise ImagingModelError(f"{network}: no such network file")
     files = {network_file: sha256(network)}
+    for name in other_files:
+        files[name] = sha256(directory / name)
     if templates is not None:
         (directory / TEMPLATES).write_text(json.dumps(templates.to_json()), encoding="utf-8")
         files[TEMPLATES] = sha256(directory / TEMPLATES)

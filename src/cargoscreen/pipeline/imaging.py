@@ -27,7 +27,7 @@ from cargoscreen.imaging.evaluation import (
     roc_auc,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare
-from cargoscreen.imaging.runtime import NetworkOutput, write_manifest
+from cargoscreen.imaging.runtime import ImagingModelError, Manifest, NetworkOutput, write_manifest
 from cargoscreen.imaging.thresholds import fit_thresholds
 from cargoscreen.pipeline.imaging_data import (
     TEMPLATE_SEED,
@@ -42,6 +42,8 @@ from cargoscreen.pipeline.imaging_data import (
 log = logging.getLogger(__name__)
 
 NETWORK_FILE = "scannet.onnx"
+#: The torch state of the same network, which a later run can start from (``init_from``).
+STATE_FILE = "scannet.pt"
 Progress = Callable[[str], None]
 
 
@@ -127,6 +129,20 @@ def calibrate_change(
     return config, facts
 
 
+def _check_init(folder: Path, width: int) -> str:
+    """The version of the weights training will start from; refuses, before any work, what it cannot use."""
+    manifest = Manifest.read(folder)  # altered files, another input schema or class order: refused here
+    if STATE_FILE not in manifest.raw["files"]:
+        raise ImagingModelError(
+            f"{folder}: no {STATE_FILE} (a combined model, or weights trained before it was kept); "
+            "training can only start from a folder written by `cargoscreen imaging train`"
+        )
+    trained = manifest.raw.get("training", {}).get("config", {}).get("width")
+    if trained != width:
+        raise ImagingModelError(f"{folder}: a network of width {trained}, not {width}")
+    return manifest.version
+
+
 def train_image_models(
     out_dir: Path,
     *,
@@ -139,10 +155,16 @@ def train_image_models(
     max_train_seconds: float | None = None,
     workers: int = 2,
     progress: Progress | None = None,
+    init_from: Path | None = None,
 ) -> TrainingReport:
-    """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest."""
+    """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest.
+
+    ``init_from`` is a weights folder trained before (with its torch state): training starts from its
+    network instead of from random weights.
+    """
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
+    init_version = _check_init(init_from, width) if init_from is not None else None
     n_val = validation_scans if validation_scans is not None else max(scans // 2, 20)
     say(f"simulating {scans} training and {n_val} validation scans (SYNTHETIC) ...")
     templates = fit_templates(seed=TEMPLATE_SEED, workers=workers)
@@ -157,6 +179,7 @@ def train_image_models(
     from cargoscreen.imaging import networks  # torch: only now, after the worker processes are done
 
     config = networks.TrainConfig(epochs=epochs, width=width, seed=seed, max_seconds=max_train_seconds)
+    init = networks.load_state(init_from / STATE_FILE) if init_from is not None else None
     result = networks.train(
         [
             networks.TrainSample(
@@ -167,11 +190,13 @@ def train_image_models(
         len(CLASS_ORDER),
         config,
         progress=say,
+        init=init,
     )
     trained = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     network_path = out_dir / NETWORK_FILE
     networks.export_onnx(result.net, network_path, in_channels=len(CHANNELS))
+    networks.save_state(result.net, out_dir / STATE_FILE)
     from cargoscreen.imaging.runtime import open_session
 
     session = open_session(network_path)
@@ -216,9 +241,10 @@ def train_image_models(
         "train": round(trained - generated, 1),
         "total": round(time.perf_counter() - start, 1),
     }
-    training = {
+    training: dict[str, Any] = {
         "seed": seed,
         "scans": scans,
+        "started_from": init_version,
         "validation_scans": n_val,
         "epochs": epochs,
         "steps": result.steps,
@@ -236,6 +262,7 @@ def train_image_models(
         empty=empty,
         change=change,
         templates=templates,
+        other_files=(STATE_FILE,),
         extra={
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "thresholds_at_5_percent": thresholds_5.to_json(),
@@ -256,7 +283,7 @@ def train_image_models(
         epochs=epochs,
         steps=result.steps,
         seconds=seconds,
-        losses=list(training["losses"]),  # type: ignore[call-overload]
+        losses=[round(x, 5) for x in result.losses],
         validation=validation,
         thresholds=thresholds.to_json(),
         change=asdict(change) | change_facts,

@@ -23,8 +23,10 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     TrainSample,
     _crop_start,
     export_onnx,
+    load_state,
     mine_hard_columns,
     predict,
+    save_state,
     train,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
@@ -171,3 +173,16 @@ def test_loading_refuses_altered_weights(trained: Any, tmp_path: Path) -> None:
         ImageAnalyzer.load(tmp_path)
     with pytest.raises(ImagingModelError, match="no manifest"):
         ImageAnalyzer.load(tmp_path / "nowhere")
+
+
+def test_training_can_start_from_a_saved_network(trained: Any, tmp_path: Path) -> None:
+    result, samples, _ = trained
+    save_state(result.net, tmp_path / "scannet.pt")
+    state = load_state(tmp_path / "scannet.pt")
+    config = TrainConfig(epochs=1, batch_size=4, crop_width=96, width=4, learning_rate=1e-3, seed=2)
+    again = train([s for s, _ in samples], len(CLASS_ORDER), config, init=state)
+    fresh = train([s for s, _ in samples], len(CLASS_ORDER), config)
+    assert again.losses[0] < 0.5 * fresh.losses[0], (again.losses, fresh.losses)
+    wider = TrainConfig(epochs=1, batch_size=4, crop_width=96, width=6)
+    with pytest.raises(ValueError, match="does not fit"):
+        train([s for s, _ in samples], len(CLASS_ORDER), wider, init=state)
