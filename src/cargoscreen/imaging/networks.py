@@ -27,11 +27,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from cargoscreen.imaging.preprocess import MULTIPLE
+from cargoscreen.imaging.runtime import INPUT_NAME, OUTPUT_NAMES
 
 log = logging.getLogger(__name__)
 
-INPUT_NAME = "scan"
-OUTPUT_NAMES = ("heatmap", "class_probabilities")
 OPSET = 17
 
 

@@ -41,6 +41,9 @@ KIND = "cargoscreen-image-models"
 MANIFEST = "manifest.json"
 TEMPLATES = "templates.json"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights"
+#: The input and outputs of every scan network's ONNX graph (``networks.export_onnx`` writes them).
+INPUT_NAME = "scan"
+OUTPUT_NAMES = ("heatmap", "class_probabilities")
 
 
 class ImagingModelError(CargoscreenError):
@@ -168,7 +171,7 @@ class Detailed:
 
 def network_output(session: Any, tensor: FloatArray, size: tuple[int, int]) -> NetworkOutput:
     """Run an onnxruntime session on one padded input; crop the heat-map to the container's ``size``."""
-    heat, probs = session.run(None, {"scan": np.asarray(tensor, dtype=np.float32)[None]})
+    heat, probs = session.run(None, {INPUT_NAME: np.asarray(tensor, dtype=np.float32)[None]})
     h, w = size
     return NetworkOutput(
         heat=np.ascontiguousarray(heat[0, :h, :w], dtype=np.float32),
@@ -269,7 +272,10 @@ def _to_box(box: WorkBox, frame: Frame, score: float | None = None) -> Box:
 __all__ = [
     "CLASS_ORDER",
     "DEFAULT_WEIGHTS",
+    "INPUT_NAME",
     "MANIFEST",
+    "OUTPUT_NAMES",
+    "TEMPLATES",
     "Detailed",
     "ImageAnalyzer",
     "ImagingModelError",
@@ -277,5 +283,6 @@ __all__ = [
     "NetworkOutput",
     "network_output",
     "open_session",
+    "sha256",
     "write_manifest",
 ]

@@ -23,13 +23,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cargoscreen.imaging.runtime import TEMPLATES, ImagingModelError, Manifest, sha256, write_manifest
+from cargoscreen.imaging.runtime import (
+    INPUT_NAME,
+    OUTPUT_NAMES,
+    TEMPLATES,
+    ImagingModelError,
+    Manifest,
+    sha256,
+    write_manifest,
+)
 from cargoscreen.pipeline.imaging import NETWORK_FILE
 
 log = logging.getLogger(__name__)
-
-INPUT = "scan"
-OUTPUTS = ("heatmap", "class_probabilities")
 
 Progress = Callable[[str], None]
 
@@ -38,7 +43,7 @@ def _member_graph(model: Any, prefix: str) -> tuple[list[Any], list[Any]]:
     """Nodes and initializers of one member with every name prefixed, except the shared input."""
 
     def renamed(name: str) -> str:
-        return name if name in ("", INPUT) else f"{prefix}{name}"
+        return name if name in ("", INPUT_NAME) else f"{prefix}{name}"
 
     nodes = []
     for node in model.graph.node:
@@ -69,10 +74,10 @@ def average_onnx(paths: Sequence[Path], out: Path) -> None:
     for path, model in zip(paths, models, strict=True):
         inputs = [i.name for i in model.graph.input]
         outputs = [o.name for o in model.graph.output]
-        if inputs != [INPUT] or outputs != list(OUTPUTS):
+        if inputs != [INPUT_NAME] or outputs != list(OUTPUT_NAMES):
             raise ImagingModelError(
                 f"{path}: inputs {inputs} and outputs {outputs}; a scan network has "
-                f"[{INPUT!r}] and {list(OUTPUTS)}"
+                f"[{INPUT_NAME!r}] and {list(OUTPUT_NAMES)}"
             )
         if [(o.domain, o.version) for o in model.opset_import] != [
             (o.domain, o.version) for o in first.opset_import
@@ -84,7 +89,7 @@ def average_onnx(paths: Sequence[Path], out: Path) -> None:
         member_nodes, member_initializers = _member_graph(model, f"m{k}/")
         nodes += member_nodes
         initializers += member_initializers
-    for name in OUTPUTS:
+    for name in OUTPUT_NAMES:
         nodes.append(
             helper.make_node(
                 "Mean", [f"m{k}/{name}" for k in range(len(models))], [name], name=f"mean/{name}"
