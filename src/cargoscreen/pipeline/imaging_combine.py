@@ -152,8 +152,8 @@ def combine_image_models(
                 "same version of `cargoscreen imaging train`"
             )
     training = _combined_training(members, manifests)
-    if out_dir.exists() and any(out_dir.iterdir()):
-        raise ImagingModelError(f"{out_dir}: not empty; combine into a new folder")
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ImagingModelError(f"{out_dir}: not an empty folder; combine into a new one")
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
         say(f"averaging {len(members)} networks into one ONNX graph ...")

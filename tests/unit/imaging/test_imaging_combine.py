@@ -97,6 +97,10 @@ def test_one_network_twice_or_other_templates_are_refused_and_nothing_is_written
 
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
-    with pytest.raises(ImagingModelError, match="not empty"):
-        combine_image_models([first, _member(tmp_path / "d", 2, templates)], tmp_path / "full", workers=1)
+    second = _member(tmp_path / "d", 2, templates)
+    with pytest.raises(ImagingModelError, match="not an empty folder"):
+        combine_image_models([first, second], tmp_path / "full", workers=1)
+    assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+    with pytest.raises(ImagingModelError, match="not an empty folder"):
+        combine_image_models([first, second], tmp_path / "full" / "keep.txt", workers=1)
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
