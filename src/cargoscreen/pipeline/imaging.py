@@ -31,6 +31,7 @@ from cargoscreen.imaging.runtime import ImagingModelError, Manifest, NetworkOutp
 from cargoscreen.imaging.thresholds import fit_thresholds
 from cargoscreen.pipeline.imaging_data import (
     TEMPLATE_SEED,
+    TRAIN_CONCEALMENT_WEIGHTS,
     UNTAUGHT,
     Sample,
     apply_templates,
@@ -247,6 +248,7 @@ def train_image_models(
         "started_from": init_version,
         "validation_scans": n_val,
         "epochs": epochs,
+        "concealment_weights": {kind.value: w for kind, w in TRAIN_CONCEALMENT_WEIGHTS.items()},
         "steps": result.steps,
         "config": asdict(config),
         "losses": [round(x, 5) for x in result.losses],
