@@ -39,7 +39,10 @@ def train(
     validation_scans: int | None = typer.Option(
         None, min=20, help="Simulated validation scans; default: half of --scans"
     ),
-    max_minutes: float | None = typer.Option(None, help="Stop training after this many minutes"),
+    max_minutes: float | None = typer.Option(
+        None,
+        help="Stop training after this many minutes; the learning-rate schedule keeps pace, so it still anneals",
+    ),
     init_from: Path | None = typer.Option(
         None, help="Start from the network of a weights folder this command wrote (its scannet.pt)"
     ),

@@ -128,6 +128,8 @@ class TrainResult:
     steps: int
     seconds: float
     losses: tuple[float, ...]
+    #: how far along its one-cycle learning-rate schedule training ended (1.0: annealed to the floor)
+    schedule_share: float = 1.0
 
 
 def _crop_start(
@@ -293,11 +295,14 @@ def train(
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]
             optimiser.step()
-            schedule.step()
+            if schedule.last_epoch < total:  # a time budget may have moved it to its end already
+                schedule.step()
             running += float(loss.detach())
             step += 1
-            if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
-                break
+            if config.max_seconds is not None:
+                _keep_pace(schedule, total, (time.perf_counter() - start) / config.max_seconds)
+                if time.perf_counter() - start > config.max_seconds:
+                    break
         losses.append(running / max(1, k + 1))
         message = (
             f"epoch {epoch + 1}/{config.epochs}: loss {losses[-1]:.4f} ({time.perf_counter() - start:.0f} s)"
@@ -308,7 +313,24 @@ def train(
         if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
             break
     net.eval()
-    return TrainResult(net=net, steps=step, seconds=time.perf_counter() - start, losses=tuple(losses))
+    return TrainResult(
+        net=net,
+        steps=step,
+        seconds=time.perf_counter() - start,
+        losses=tuple(losses),
+        schedule_share=round(min(schedule.last_epoch + 1, total) / total, 4),
+    )
+
+
+def _keep_pace(schedule: torch.optim.lr_scheduler.OneCycleLR, total: int, used: float) -> None:
+    """Move the one-cycle schedule on to the share ``used`` of the time budget when time runs out first.
+
+    Without it a run stopped by ``max_seconds`` would stop part-way down the schedule, at a learning rate
+    far above the floor it anneals to; with it the last steps are taken at the floor whichever limit binds.
+    """
+    due = min(total - 1, int(used * total))  # step total - 1 is the floor; the schedule ends at total
+    while schedule.last_epoch < due:
+        schedule.step()
 
 
 def save_state(net: ScanNet, path: Path) -> None:

@@ -250,6 +250,7 @@ def train_image_models(
         "epochs": epochs,
         "concealment_weights": {kind.value: w for kind, w in TRAIN_CONCEALMENT_WEIGHTS.items()},
         "steps": result.steps,
+        "schedule_share": result.schedule_share,
         "config": asdict(config),
         "losses": [round(x, 5) for x in result.losses],
         "seconds": seconds,

@@ -186,3 +186,14 @@ def test_training_can_start_from_a_saved_network(trained: Any, tmp_path: Path) -
     wider = TrainConfig(epochs=1, batch_size=4, crop_width=96, width=6)
     with pytest.raises(ValueError, match="does not fit"):
         train([s for s, _ in samples], len(CLASS_ORDER), wider, init=state)
+
+
+def test_a_time_budget_still_runs_the_whole_learning_rate_schedule(trained: Any) -> None:
+    _, samples, _ = trained
+    data = [s for s, _ in samples]
+    full = train(data, len(CLASS_ORDER), TrainConfig(epochs=2, batch_size=4, crop_width=96, width=4))
+    assert full.schedule_share == 1.0
+    budget = TrainConfig(epochs=500, batch_size=4, crop_width=96, width=4, max_seconds=1.0)
+    cut = train(data, len(CLASS_ORDER), budget)
+    assert cut.steps < 500 * 3 // 10  # stopped by the budget, far short of the epochs
+    assert cut.schedule_share > 0.99  # yet annealed as if it had run them all
