@@ -157,3 +157,13 @@ def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(
     )
     assert "error:" in output and "scannet.pt" in output
     assert not out.exists()  # refused before simulating anything
+
+
+@pytest.mark.parametrize("minutes", ["0", "-5"])
+def test_imaging_train_refuses_a_time_budget_of_nothing_before_simulating(
+    runner: CliRunner, tmp_path: Path, minutes: str
+) -> None:
+    out = tmp_path / "weights"
+    output = invoke(runner, "imaging", "train", "--out", str(out), "--max-minutes", minutes, code=2)
+    assert "--max-minutes" in output
+    assert not out.exists()

@@ -41,6 +41,7 @@ def train(
     ),
     max_minutes: float | None = typer.Option(
         None,
+        min=0.1,
         help="Stop training after this many minutes; the learning-rate schedule keeps pace, so it still anneals",
     ),
     init_from: Path | None = typer.Option(
