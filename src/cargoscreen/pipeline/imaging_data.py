@@ -58,15 +58,13 @@ VISIBLE_P, VISIBLE_SLOPE = 0.1, 0.01
 #: A scan's concealment counts as visible when at least this many of its working pixels are.
 VISIBLE_PIXELS = 3
 #: Training over-samples bricks in cargo, the method whose pixels look most like the load around them, and
-#: door bags, whose small ones stand among the dense steel of the door end. Hollow logs can only be drawn
-#: in timber (7 % of loads) and reefer units only in reefers, so at their test weights 6000 training scans
-#: held 22 hollow logs and about 100 reefer units; they are drawn about five and three times as often.
+#: door bags, whose small ones stand among the dense steel of the door end. Drawing hollow logs five times
+#: and reefer units three times as often as well (they are rare: timber is 7 % of loads) was tried on two
+#: runs and cost more on bricks than it gained (docs/imaging.md), so they keep their test weights.
 TRAIN_CONCEALMENT_WEIGHTS = {
     **CONCEALMENT_WEIGHTS,
     ConcealmentKind.BRICKS_IN_CARGO: 0.4,
     ConcealmentKind.DOOR_BAGS: 0.35,
-    ConcealmentKind.HOLLOW_LOGS: 1.0,
-    ConcealmentKind.REEFER_UNIT: 0.3,
 }
 #: Half the training, validation and calibration scans come from scanners of other pixel sizes (mm), with
 #: the container up to (x, y) metres elsewhere in the frame, so that no input is always at the same phase of
