@@ -1,9 +1,17 @@
 """From a heat-map to a scan score and boxes: smoothing, hysteresis threshold, connected components.
 
-The scan score is the largest value of the 3 x 3-averaged heat-map (one hot pixel does not alarm; a brick
-covers dozens of working pixels). Boxes are the connected regions above ``low`` that hold a pixel at or
-above ``high`` (hysteresis, so a box spans the whole object and not only its hottest core); each box scores
-its peak. Everything here works on the working grid; ``Frame`` maps the boxes to scan pixels.
+The scan score is the peak of the heat-map itself. An earlier version scored the peak of the 3 x 3-averaged
+map so that one hot pixel would not alarm; measured on two fresh test sets at 1 % false alarms, the plain
+peak finds more 2-10 kg concealments (a few kilograms behind the doors or in a wall cover only a few
+working pixels, and averaging dilutes them with their neighbours more than it dilutes the noise of clean
+scans). One hot pixel alarming is held in check by the thresholds, which are set on clean scans scored
+the same way (docs/imaging.md).
+
+Boxes are the connected regions of the smoothed map above ``low``, joined by every pixel whose own value
+reaches ``high`` (hysteresis, so a box spans the whole object and not only its hottest core); a region is
+kept when its peak (on the plain map, as the scan score) reaches ``high``, and that peak is its score. So
+every alarm has at least one box: the pixel that made the scan score lies in a kept region. Everything here
+works on the working grid; ``Frame`` maps the boxes to scan pixels.
 """
 
 from __future__ import annotations
@@ -40,29 +48,32 @@ def smooth(heat: FloatArray) -> FloatArray:
 
 
 def scan_score(heat: FloatArray) -> float:
-    """Concealment score of a whole scan: the peak of the smoothed heat-map, in [0, 1]."""
+    """Concealment score of a whole scan: the peak of the heat-map, in [0, 1]."""
     if heat.size == 0:
         return 0.0
-    return float(np.clip(smooth(heat).max(), 0.0, 1.0))
+    return float(np.clip(np.max(heat), 0.0, 1.0))
 
 
 def boxes(
     heat: FloatArray, high: float, *, low: float | None = None, limit: int = MAX_BOXES
 ) -> list[WorkBox]:
-    """Regions of the smoothed heat-map above ``low`` that reach ``high``, strongest first."""
+    """Regions of the smoothed heat-map above ``low`` whose plain peak reaches ``high``, strongest first."""
     if heat.size == 0:
         return []
-    level = smooth(heat)
+    raw = heat.astype(np.float32)
+    if raw.max() < high:
+        return []
+    level = smooth(raw)
     floor = HYSTERESIS * high if low is None else low
-    labels, count = ndimage.label(level >= floor)
-    if count == 0 or level.max() < high:
+    labels, count = ndimage.label((level >= floor) | (raw >= high), structure=np.ones((3, 3), dtype=bool))
+    if count == 0:
         return []
     found: list[WorkBox] = []
     for k, region in enumerate(ndimage.find_objects(labels), start=1):
         if region is None:
             continue
         inside = labels[region] == k
-        peak = float(level[region][inside].max())
+        peak = float(raw[region][inside].max())
         if peak < high:
             continue
         rows, cols = region

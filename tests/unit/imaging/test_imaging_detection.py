@@ -20,12 +20,27 @@ from cargoscreen.imaging.evaluation import (
 from cargoscreen.imaging.thresholds import Thresholds, fit_thresholds, quantile_threshold
 
 
-def test_one_hot_pixel_scores_low_and_a_blob_high() -> None:
+def test_scan_score_is_the_peak_of_the_heat_map() -> None:
     heat = np.zeros((40, 80), dtype=np.float32)
-    heat[10, 10] = 1.0
-    assert scan_score(heat) == pytest.approx(1 / 9, abs=1e-6)
+    assert scan_score(heat) == 0.0
     heat[20:26, 40:50] = 0.9
     assert scan_score(heat) == pytest.approx(0.9, abs=1e-6)
+    heat[10, 10] = 0.97  # a small object of one working pixel is not averaged away
+    assert scan_score(heat) == pytest.approx(0.97, abs=1e-6)
+    assert scan_score(np.zeros((0, 0), dtype=np.float32)) == 0.0
+
+
+def test_every_alarm_has_a_box_even_for_a_single_pixel() -> None:
+    heat = np.full((40, 80), 0.1, dtype=np.float32)
+    heat[10, 10] = 0.97
+    heat[11, 11] = 0.96  # a diagonal neighbour belongs to the same object
+    threshold = 0.95
+    assert scan_score(heat) >= threshold
+    found = boxes(heat, threshold)
+    assert len(found) == 1
+    assert (found[0].row0, found[0].col0) == (10, 10)
+    assert (found[0].row1, found[0].col1) == (12, 12)
+    assert found[0].score == pytest.approx(0.97, abs=1e-6)
 
 
 def test_boxes_use_hysteresis_and_sort_by_peak() -> None:
