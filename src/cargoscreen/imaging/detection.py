@@ -60,10 +60,10 @@ def boxes(
     """Regions of the smoothed heat-map above ``low`` whose plain peak reaches ``high``, strongest first."""
     if heat.size == 0:
         return []
-    raw = heat.astype(np.float32)
+    raw = heat.astype(np.float64)  # compared with ``high`` as ``scan_score`` is, so an alarm always has a box
     if raw.max() < high:
         return []
-    level = smooth(raw)
+    level = smooth(heat)
     floor = HYSTERESIS * high if low is None else low
     labels, count = ndimage.label((level >= floor) | (raw >= high), structure=np.ones((3, 3), dtype=bool))
     if count == 0:

@@ -41,6 +41,9 @@ def test_every_alarm_has_a_box_even_for_a_single_pixel() -> None:
     assert (found[0].row0, found[0].col0) == (10, 10)
     assert (found[0].row1, found[0].col1) == (12, 12)
     assert found[0].score == pytest.approx(0.97, abs=1e-6)
+    # at a threshold just above the peak in float64 there is neither an alarm nor a box
+    just_above = float(np.nextafter(scan_score(heat), 2.0))
+    assert scan_score(heat) < just_above and boxes(heat, just_above) == []
 
 
 def test_boxes_use_hysteresis_and_sort_by_peak() -> None:
