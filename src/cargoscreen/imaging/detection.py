@@ -65,9 +65,7 @@ def boxes(
         return []
     level = smooth(heat)
     floor = HYSTERESIS * high if low is None else low
-    labels, count = ndimage.label((level >= floor) | (raw >= high), structure=np.ones((3, 3), dtype=bool))
-    if count == 0:
-        return []
+    labels, _ = ndimage.label((level >= floor) | (raw >= high), structure=np.ones((3, 3), dtype=bool))
     found: list[WorkBox] = []
     for k, region in enumerate(ndimage.find_objects(labels), start=1):
         if region is None:
