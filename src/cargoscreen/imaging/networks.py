@@ -218,8 +218,9 @@ def loss_terms(
 def mine_hard_columns(net: ScanNet, samples: Sequence[TrainSample]) -> list[int]:
     """Per sample, the column of the network's strongest response away from any concealment (-1: none).
 
-    The response is the 3 x 3 mean of the heat-map logits over the container (padding and ignored pixels
-    left out), outside the concealment mask grown by four pixels.
+    The response is the heat-map logit itself, as the scan score is the plain peak of the heat-map, over
+    the container (padding and ignored pixels left out) and outside the concealment mask grown by four
+    pixels.
     """
     hot = []
     was_training = net.training
@@ -227,7 +228,7 @@ def mine_hard_columns(net: ScanNet, samples: Sequence[TrainSample]) -> list[int]
     with torch.no_grad():
         for s in samples:
             heat, _ = net(torch.from_numpy(np.asarray(s.tensor, dtype=np.float32))[None])
-            logits = F.avg_pool2d(heat, 3, stride=1, padding=1, count_include_pad=False)[0, 0].numpy()
+            logits = heat[0, 0].numpy()
             h, w = s.target.shape
             away = s.weight > 0
             if s.target.max() > 0:

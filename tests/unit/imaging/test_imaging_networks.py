@@ -197,3 +197,34 @@ def test_a_time_budget_still_runs_the_whole_learning_rate_schedule(trained: Any)
     cut = train(data, len(CLASS_ORDER), budget)
     assert cut.steps < 500 * 3 // 10  # stopped by the budget, far short of the epochs
     assert cut.schedule_share > 0.99  # yet annealed as if it had run them all
+
+
+class _FixedHeat(torch.nn.Module):
+    """Stands in for a trained network: answers every input with one given heat-map of logits."""
+
+    def __init__(self, logits: np.ndarray) -> None:
+        super().__init__()
+        self.logits = torch.from_numpy(logits)
+
+    def forward(self, x: Any) -> tuple[Any, Any]:
+        return self.logits[None, None], torch.zeros(1, len(CLASS_ORDER))
+
+
+def test_mining_ranks_columns_by_the_plain_peak_as_the_scan_score_does() -> None:
+    # one hot pixel (the plain peak) against a warm 3 x 3 patch (the higher 3 x 3 mean): the scan score is
+    # the plain peak, so the false alarm that sets a threshold is the single pixel, and mining must go there
+    logits = np.full((24, 64), -6.0, dtype=np.float32)
+    logits[12, 10] = 5.0
+    logits[11:14, 40:43] = 4.0
+    logits[12, 41] = 4.5
+    clean = TrainSample(
+        tensor=np.zeros((len(CHANNELS), 24, 64), dtype=np.float16),
+        target=np.zeros((24, 64), dtype=np.float32),
+        weight=np.ones((24, 64), dtype=np.float32),
+        label=class_index(CargoClass.SUGAR),
+    )
+    assert mine_hard_columns(_FixedHeat(logits), [clean]) == [10]
+    # the same pixel inside a concealment (grown by four pixels) is not a false response
+    hidden = TrainSample(clean.tensor, clean.target.copy(), clean.weight, clean.label)
+    hidden.target[12, 12] = 1.0
+    assert mine_hard_columns(_FixedHeat(logits), [hidden]) == [41]
