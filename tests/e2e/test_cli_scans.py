@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -150,10 +151,15 @@ def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     pytest.importorskip("torch")
-    shipped = str(DEFAULT_WEIGHTS)
+    onnx_only = tmp_path / "onnx-only"  # what a folder written before the torch state was kept looks like
+    shutil.copytree(DEFAULT_WEIGHTS, onnx_only)
+    (onnx_only / "scannet.pt").unlink()
+    manifest = json.loads((onnx_only / "manifest.json").read_text())
+    del manifest["files"]["scannet.pt"]
+    (onnx_only / "manifest.json").write_text(json.dumps(manifest))
     out = tmp_path / "next"
     output = invoke(
-        runner, "imaging", "train", "--init-from", shipped, "--out", str(out), "--scans", "20", code=2
+        runner, "imaging", "train", "--init-from", str(onnx_only), "--out", str(out), "--scans", "20", code=2
     )
     assert "error:" in output and "scannet.pt" in output
     assert not out.exists()  # refused before simulating anything

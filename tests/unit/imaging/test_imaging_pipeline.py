@@ -64,6 +64,14 @@ def test_shipped_weights_load_and_analyze_a_scan() -> None:
     # shipped: `cargoscreen imaging train --scans 6000 --epochs 32`, then `cargoscreen imaging calibrate`
     assert manifest["training"]["scans"] >= 6000
     assert manifest["calibration"]["per_class"] >= 300
+    # their torch state ships too (hashed in the manifest), so `imaging train --init-from` can go on from them
+    assert "scannet.pt" in manifest["files"]
+    pytest.importorskip("torch")
+    from cargoscreen.imaging import networks
+
+    width = manifest["training"]["config"]["width"]
+    net = networks.ScanNet(len(manifest["preprocess"]["channels"]), len(manifest["classes"]), width=width)
+    net.load_state_dict(networks.load_state(DEFAULT_WEIGHTS / "scannet.pt"))  # strict: every tensor fits
     scan = simulate_scan(ScanSpec(ContainerKind.DRY_20, CargoClass.EMPTY), 4).to_scan("empty-20")
     analysis = analyzer.analyze(scan, declared_class=CargoClass.EMPTY)
     assert analysis.heatmap.shape == scan.shape
