@@ -165,6 +165,16 @@ def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(
     assert not out.exists()  # refused before simulating anything
 
 
+@pytest.mark.parametrize("rate", ["0", "0.5"])
+def test_imaging_train_refuses_a_learning_rate_out_of_range_before_simulating(
+    runner: CliRunner, tmp_path: Path, rate: str
+) -> None:
+    out = tmp_path / "weights"
+    output = invoke(runner, "imaging", "train", "--out", str(out), "--learning-rate", rate, code=2)
+    assert "--learning-rate" in output
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("minutes", ["0", "-5"])
 def test_imaging_train_refuses_a_time_budget_of_nothing_before_simulating(
     runner: CliRunner, tmp_path: Path, minutes: str

@@ -47,6 +47,12 @@ def train(
     init_from: Path | None = typer.Option(
         None, help="Start from the network of a weights folder this command wrote (its scannet.pt)"
     ),
+    learning_rate: float = typer.Option(
+        5e-3,
+        min=1e-6,
+        max=0.1,
+        help="Peak of the one-cycle learning-rate schedule (a run from --init-from may want less)",
+    ),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
     try:
@@ -72,6 +78,7 @@ def train(
                 epochs=epochs,
                 validation_scans=validation_scans,
                 init_from=init_from,
+                learning_rate=learning_rate,
                 max_train_seconds=max_minutes * 60 if max_minutes else None,
                 progress=progress,
             )

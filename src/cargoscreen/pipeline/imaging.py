@@ -157,11 +157,13 @@ def train_image_models(
     workers: int = 2,
     progress: Progress | None = None,
     init_from: Path | None = None,
+    learning_rate: float = 5e-3,
 ) -> TrainingReport:
     """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest.
 
     ``init_from`` is a weights folder trained before (with its torch state): training starts from its
-    network instead of from random weights.
+    network instead of from random weights. ``learning_rate`` is the peak of the one-cycle schedule (the
+    default is ``networks.TrainConfig``'s).
     """
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
@@ -179,7 +181,9 @@ def train_image_models(
     say(f"simulated in {generated - start:.0f} s; training ...")
     from cargoscreen.imaging import networks  # torch: only now, after the worker processes are done
 
-    config = networks.TrainConfig(epochs=epochs, width=width, seed=seed, max_seconds=max_train_seconds)
+    config = networks.TrainConfig(
+        epochs=epochs, width=width, seed=seed, max_seconds=max_train_seconds, learning_rate=learning_rate
+    )
     init = networks.load_state(init_from / STATE_FILE) if init_from is not None else None
     result = networks.train(
         [
