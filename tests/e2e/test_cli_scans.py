@@ -165,21 +165,14 @@ def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(
     assert not out.exists()  # refused before simulating anything
 
 
-@pytest.mark.parametrize("rate", ["0", "0.5"])
-def test_imaging_train_refuses_a_learning_rate_out_of_range_before_simulating(
-    runner: CliRunner, tmp_path: Path, rate: str
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--max-minutes", "0"), ("--max-minutes", "-5"), ("--learning-rate", "0"), ("--learning-rate", "0.5")],
+)
+def test_imaging_train_refuses_an_option_out_of_range_before_simulating(
+    runner: CliRunner, tmp_path: Path, option: str, value: str
 ) -> None:
     out = tmp_path / "weights"
-    output = invoke(runner, "imaging", "train", "--out", str(out), "--learning-rate", rate, code=2)
-    assert "--learning-rate" in output
-    assert not out.exists()
-
-
-@pytest.mark.parametrize("minutes", ["0", "-5"])
-def test_imaging_train_refuses_a_time_budget_of_nothing_before_simulating(
-    runner: CliRunner, tmp_path: Path, minutes: str
-) -> None:
-    out = tmp_path / "weights"
-    output = invoke(runner, "imaging", "train", "--out", str(out), "--max-minutes", minutes, code=2)
-    assert "--max-minutes" in output
+    output = invoke(runner, "imaging", "train", "--out", str(out), option, value, code=2)
+    assert option in output
     assert not out.exists()
