@@ -165,9 +165,39 @@ def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(
     assert not out.exists()  # refused before simulating anything
 
 
+def test_imaging_train_refuses_to_start_from_a_network_of_another_width(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    pytest.importorskip("torch")
+    out = tmp_path / "wider"
+    output = invoke(
+        runner,
+        "imaging",
+        "train",
+        "--init-from",
+        str(DEFAULT_WEIGHTS),
+        "--width",
+        "24",
+        "--out",
+        str(out),
+        "--scans",
+        "20",
+        code=2,
+    )
+    assert "error:" in output and "width 16, not 24" in output
+    assert not out.exists()  # refused before simulating anything
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("--max-minutes", "0"), ("--max-minutes", "-5"), ("--learning-rate", "0"), ("--learning-rate", "0.5")],
+    [
+        ("--max-minutes", "0"),
+        ("--max-minutes", "-5"),
+        ("--learning-rate", "0"),
+        ("--learning-rate", "0.5"),
+        ("--width", "4"),
+        ("--width", "64"),
+    ],
 )
 def test_imaging_train_refuses_an_option_out_of_range_before_simulating(
     runner: CliRunner, tmp_path: Path, option: str, value: str

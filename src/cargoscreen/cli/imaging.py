@@ -53,6 +53,13 @@ def train(
         max=0.1,
         help="Peak of the one-cycle learning-rate schedule (a run from --init-from may want less)",
     ),
+    width: int = typer.Option(
+        16,
+        min=8,
+        max=48,
+        help="Channels of the network's first layer (the deeper ones have 2, 3 and 4 times as many); "
+        "compute grows with its square. --init-from needs the same width",
+    ),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
     try:
@@ -79,6 +86,7 @@ def train(
                 validation_scans=validation_scans,
                 init_from=init_from,
                 learning_rate=learning_rate,
+                width=width,
                 max_train_seconds=max_minutes * 60 if max_minutes else None,
                 progress=progress,
             )
