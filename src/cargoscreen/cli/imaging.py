@@ -58,7 +58,7 @@ def train(
         min=8,
         max=48,
         help="Channels of the network's first layer (the deeper ones have 2, 3 and 4 times as many); "
-        "compute grows with its square. --init-from needs the same width",
+        "compute grows with its square. An --init-from network may be narrower: it is widened",
     ),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""

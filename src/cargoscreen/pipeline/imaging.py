@@ -130,8 +130,8 @@ def calibrate_change(
     return config, facts
 
 
-def _check_init(folder: Path, width: int) -> str:
-    """The version of the weights training will start from; refuses, before any work, what it cannot use."""
+def _check_init(folder: Path, width: int) -> tuple[str, int]:
+    """Version and width of the starting weights; refuses, before any work, what training cannot use."""
     manifest = Manifest.read(folder)  # altered files, another input schema or class order: refused here
     if STATE_FILE not in manifest.raw["files"]:
         raise ImagingModelError(
@@ -139,9 +139,12 @@ def _check_init(folder: Path, width: int) -> str:
             "training can only start from a folder written by `cargoscreen imaging train`"
         )
     trained = manifest.raw.get("training", {}).get("config", {}).get("width")
-    if trained != width:
-        raise ImagingModelError(f"{folder}: a network of width {trained}, not {width}")
-    return manifest.version
+    if not isinstance(trained, int) or trained > width:
+        raise ImagingModelError(
+            f"{folder}: a network of width {trained}; training can start from it at width {trained} "
+            f"or wider (it is widened), not at {width}"
+        )
+    return manifest.version, trained
 
 
 def train_image_models(
@@ -167,7 +170,7 @@ def train_image_models(
     """
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
-    init_version = _check_init(init_from, width) if init_from is not None else None
+    init_version, init_width = _check_init(init_from, width) if init_from is not None else (None, None)
     n_val = validation_scans if validation_scans is not None else max(scans // 2, 20)
     say(f"simulating {scans} training and {n_val} validation scans (SYNTHETIC) ...")
     templates = fit_templates(seed=TEMPLATE_SEED, workers=workers)
@@ -250,6 +253,7 @@ def train_image_models(
         "seed": seed,
         "scans": scans,
         "started_from": init_version,
+        "widened_from": init_width if init_width is not None and init_width < width else None,
         "validation_scans": n_val,
         "epochs": epochs,
         "concealment_weights": {kind.value: w for kind, w in TRAIN_CONCEALMENT_WEIGHTS.items()},

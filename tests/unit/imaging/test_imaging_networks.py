@@ -19,6 +19,7 @@ from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index  # noqa: E402
 from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
 from cargoscreen.imaging.networks import (  # noqa: E402
+    ScanNet,
     TrainConfig,
     TrainSample,
     _crop_start,
@@ -27,7 +28,9 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     mine_hard_columns,
     predict,
     save_state,
+    state_width,
     train,
+    widen_state,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
 from cargoscreen.imaging.runtime import ImageAnalyzer, ImagingModelError, write_manifest  # noqa: E402
@@ -183,9 +186,38 @@ def test_training_can_start_from_a_saved_network(trained: Any, tmp_path: Path) -
     again = train([s for s, _ in samples], len(CLASS_ORDER), config, init=state)
     fresh = train([s for s, _ in samples], len(CLASS_ORDER), config)
     assert again.losses[0] < 0.5 * fresh.losses[0], (again.losses, fresh.losses)
-    wider = TrainConfig(epochs=1, batch_size=4, crop_width=96, width=6)
+    narrower = TrainConfig(epochs=1, batch_size=4, crop_width=96, width=3)
     with pytest.raises(ValueError, match="does not fit"):
-        train([s for s, _ in samples], len(CLASS_ORDER), wider, init=state)
+        train([s for s, _ in samples], len(CLASS_ORDER), narrower, init=state)
+    wider = TrainConfig(epochs=1, batch_size=4, crop_width=96, width=6, learning_rate=1e-3, seed=2)
+    widened = train([s for s, _ in samples], len(CLASS_ORDER), wider, init=state)
+    assert widened.net.width == 6
+    assert widened.losses[0] < 0.5 * fresh.losses[0], (widened.losses, fresh.losses)
+
+
+def test_a_widened_network_starts_out_computing_what_the_narrow_one_did(trained: Any) -> None:
+    result, samples, _ = trained
+    state = {key: value.clone() for key, value in result.net.state_dict().items()}
+    assert state_width(state) == 4
+    torch.manual_seed(3)
+    wide = ScanNet(len(CHANNELS), len(CLASS_ORDER), width=7)
+    wide.load_state_dict(widen_state(state, wide))
+    for _, prepared in samples[:3]:
+        heat, classes = predict(result.net, prepared.tensor)
+        wide_heat, wide_classes = predict(wide, prepared.tensor)
+        np.testing.assert_allclose(wide_heat, heat, atol=1e-5)
+        np.testing.assert_allclose(wide_classes, classes, atol=1e-5)
+    # the new channels are live (random weights in), only muted on their way out
+    assert float(wide.stem[0].weight[4:].detach().abs().sum()) > 0
+    assert (
+        float(wide.dec2[0].weight[:12, 16:28].detach().abs().sum()) == 0
+    )  # old outputs, new bottleneck channels
+    assert float(wide.cls.weight[:, 16:28].detach().abs().sum()) == 0  # pooled means of the new channels
+    assert torch.equal(wide.cls.weight[:, 28:44], result.net.cls.weight[:, 16:32])  # the old pooled maxima
+    broken = dict(state)
+    broken["seg.weight"] = torch.zeros(1, 5, 1, 1)
+    with pytest.raises(ValueError, match=r"seg\.weight"):
+        widen_state(broken, wide)
 
 
 def test_a_time_budget_still_runs_the_whole_learning_rate_schedule(trained: Any) -> None:

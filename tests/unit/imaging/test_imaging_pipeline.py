@@ -100,11 +100,12 @@ def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
     # a further run starts from this network (its torch state is kept and hashed beside the ONNX file)
     assert "scannet.pt" in json.loads((tmp_path / "manifest.json").read_text())["files"]
     more = train_image_models(
-        tmp_path / "more", scans=24, seed=7, epochs=1, validation_scans=12, calibration_pairs=4, width=4,
+        tmp_path / "more", scans=24, seed=7, epochs=1, validation_scans=12, calibration_pairs=4, width=6,
         init_from=tmp_path, learning_rate=1e-3,
     )  # fmt: skip
     more_training = json.loads((tmp_path / "more" / "manifest.json").read_text())["training"]
     assert more_training["started_from"] == report.version
+    assert more_training["widened_from"] == 4 and more_training["config"]["width"] == 6
     assert more_training["config"]["learning_rate"] == 1e-3
     assert more.steps == 1
     assert "by_mass_signal_visible" in body["detection"]["model"]["at_1%_false_alarms"]
