@@ -1,4 +1,4 @@
-"""The one torch module of the source tree: the scan network, its training loop and its ONNX export.
+"""The scan network, its training loop and its ONNX export (with widening.py, the torch code of the tree).
 
 ``ScanNet`` is a small fully convolutional U-Net (three poolings, widths w, 2w, 3w, 4w) with two heads: a
 per-pixel concealment logit (the heat-map) and, from the pooled bottleneck, logits over the cargo classes
@@ -7,7 +7,7 @@ simulator's concealment mask, resampled to the working grid, is the target of ev
 image-level labels alone do not learn on a CPU budget. Training runs on random full-height crops of the
 working images so that batches have one shape; the exported graph takes any height and width that are
 multiples of eight. A run may start from a narrower trained network, widened so that it first computes
-exactly what the narrow one did (``widen_state``). Nothing at inference imports this module: the runtime
+exactly what the narrow one did (``widening.widen_state``). Nothing at inference imports this module: the runtime
 reads the ONNX file.
 
 Import it only from training code (``cargoscreen.pipeline.imaging``); torch is the optional ``train`` extra.
@@ -30,6 +30,7 @@ from torch import nn
 
 from cargoscreen.imaging.preprocess import MULTIPLE
 from cargoscreen.imaging.runtime import INPUT_NAME, OUTPUT_NAMES
+from cargoscreen.imaging.widening import state_width, widen_state
 
 log = logging.getLogger(__name__)
 
@@ -337,77 +338,6 @@ def _keep_pace(schedule: torch.optim.lr_scheduler.OneCycleLR, total: int, used: 
     due = min(total - 1, int(used * total))  # step total - 1 is the floor; the schedule ends at total
     while schedule.last_epoch < due:
         schedule.step()
-
-
-def _layout(net: ScanNet) -> dict[str, tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Per weighted layer of ``net``: the channel segments of its output and of its input.
-
-    An input made by concatenation (the decoder's skip joins, the pooled mean and maximum of the class
-    head) has one segment per part, and each part grows on its own when the network is widened.
-    """
-    w1, w2, w3, w4 = (net.width * k for k in (1, 2, 3, 4))
-    convs = {
-        "stem": ((w1,), (net.in_channels,)),
-        "enc1.0": ((w2,), (w1,)),
-        "enc1.1": ((w2,), (w2,)),
-        "enc2.0": ((w3,), (w2,)),
-        "enc2.1": ((w3,), (w3,)),
-        "bottom.0": ((w4,), (w3,)),
-        "bottom.1": ((w4,), (w4,)),
-        "dec2": ((w3,), (w4, w3)),
-        "dec1": ((w2,), (w3, w2)),
-        "dec0": ((w1,), (w1,)),
-    }
-    layout: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
-    for name, (out, into) in convs.items():  # each a _conv: convolution .0, batch norm .1
-        layout[f"{name}.0"], layout[f"{name}.1"] = (out, into), (out, ())
-    layout["reduce"] = ((w1,), (w2,))
-    layout["seg"] = ((1,), (w1,))
-    layout["cls"] = ((net.n_classes,), (w4, w4))
-    return layout
-
-
-def state_width(state: dict[str, torch.Tensor]) -> int:
-    """The width (first-layer channels) of the network a saved state belongs to."""
-    return int(state["stem.0.weight"].shape[0])
-
-
-def widen_state(state: dict[str, torch.Tensor], net: ScanNet) -> dict[str, torch.Tensor]:
-    """The state of a narrower ScanNet placed into ``net``'s shape, computing the same function.
-
-    Each old channel keeps its weights; a new channel keeps ``net``'s fresh random weights into it, but
-    its weights into every old channel are zero, so at the start the wider network's outputs are the old
-    one's exactly, and training decides what the new channels add (their outgoing weights get gradients
-    at once). New batch-norm channels start as identity statistics.
-    """
-    narrow = ScanNet(net.in_channels, net.n_classes, width=state_width(state))
-    old_layout, new_layout = _layout(narrow), _layout(net)
-    if state.keys() != narrow.state_dict().keys():
-        raise ValueError("the starting state is not a ScanNet's")
-    wide = {key: value.clone() for key, value in net.state_dict().items()}
-    for key, old in state.items():
-        layer, _, param = key.rpartition(".")
-        if param == "num_batches_tracked":
-            wide[key] = old.clone()
-            continue
-        (outs_old, ins_old), (outs_new, ins_new) = old_layout[layer], new_layout[layer]
-        if old.shape != narrow.state_dict()[key].shape:
-            raise ValueError(f"the starting state's {key} has shape {tuple(old.shape)}")
-        target = wide[key]
-        o_old = o_new = 0
-        for size_old, size_new in zip(outs_old, outs_new, strict=True):
-            rows_new = slice(o_new, o_new + size_old)
-            if old.dim() == 1:
-                target[rows_new] = old[o_old : o_old + size_old]
-            else:
-                target[rows_new] = 0.0  # old outputs do not listen to new inputs
-                i_old = i_new = 0
-                for part_old, part_new in zip(ins_old, ins_new, strict=True):
-                    block = old[o_old : o_old + size_old, i_old : i_old + part_old]
-                    target[rows_new, i_new : i_new + part_old] = block
-                    i_old, i_new = i_old + part_old, i_new + part_new
-            o_old, o_new = o_old + size_old, o_new + size_new
-    return wide
 
 
 def save_state(net: ScanNet, path: Path) -> None:

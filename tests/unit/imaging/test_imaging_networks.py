@@ -28,13 +28,12 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     mine_hard_columns,
     predict,
     save_state,
-    state_width,
     train,
-    widen_state,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
 from cargoscreen.imaging.runtime import ImageAnalyzer, ImagingModelError, write_manifest  # noqa: E402
 from cargoscreen.imaging.thresholds import fit_thresholds  # noqa: E402
+from cargoscreen.imaging.widening import state_width, widen_state  # noqa: E402
 
 
 def _sample(make_scan: Any, container: Callable[..., np.ndarray], seed: int) -> tuple[TrainSample, Any]:
