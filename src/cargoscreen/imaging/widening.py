@@ -55,8 +55,8 @@ def widen_state(state: dict[str, torch.Tensor], net: ScanNet) -> dict[str, torch
     at once). New batch-norm channels start as identity statistics.
     """
     narrow = type(net)(net.in_channels, net.n_classes, width=state_width(state))
-    old_layout, new_layout = _layout(narrow), _layout(net)
-    if state.keys() != narrow.state_dict().keys():
+    old_layout, new_layout, shapes = _layout(narrow), _layout(net), narrow.state_dict()
+    if state.keys() != shapes.keys():
         raise ValueError("the starting state is not a ScanNet's")
     wide = {key: value.clone() for key, value in net.state_dict().items()}
     for key, old in state.items():
@@ -65,7 +65,7 @@ def widen_state(state: dict[str, torch.Tensor], net: ScanNet) -> dict[str, torch
             wide[key] = old.clone()
             continue
         (outs_old, ins_old), (outs_new, ins_new) = old_layout[layer], new_layout[layer]
-        if old.shape != narrow.state_dict()[key].shape:
+        if old.shape != shapes[key].shape:
             raise ValueError(f"the starting state's {key} has shape {tuple(old.shape)}")
         target = wide[key]
         o_old = o_new = 0
