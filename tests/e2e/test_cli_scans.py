@@ -194,3 +194,38 @@ def test_imaging_train_refuses_an_option_out_of_range_before_simulating(
     output = invoke(runner, "imaging", "train", "--out", str(out), option, value, code=2)
     assert option in output
     assert not out.exists()
+
+
+def test_imaging_compare_scores_two_models_on_the_same_scans(runner: CliRunner, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"  # the shipped network under another folder: the same scans, the same verdicts
+    shutil.copytree(DEFAULT_WEIGHTS, copy)
+    out = tmp_path / "compare.json"
+    printed = invoke(
+        runner, "imaging", "compare", str(copy), "--scans", "24", "--seed", "7", "--out", str(out)
+    )
+    assert "McNemar" in printed and "x-ray visible" in printed and "2-10 kg" in printed
+    result = json.loads(out.read_text())
+    assert result["a"] == result["b"] and result["scans"] == 24 and result["seed"] == 7
+    assert result["clean_scans"] + result["concealment_scans"] == 24
+    groups = [result["xray_visible"], *result["by_mass"].values(), *result["by_kind"].values()]
+    assert all(g["only_a"] == g["only_b"] == 0 and g["p_value"] is None for g in groups)
+    assert sum(g["n"] for g in result["by_mass"].values()) == result["xray_visible"]["n"]
+    assert result["threshold"]["a"] == result["threshold"]["b"]
+
+
+def test_imaging_compare_refuses_a_training_seed_and_a_folder_without_weights(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    trained_on_7 = tmp_path / "seed7"
+    shutil.copytree(DEFAULT_WEIGHTS, trained_on_7)
+    manifest = json.loads((trained_on_7 / "manifest.json").read_text())
+    manifest["training"]["seed"] = 7
+    (trained_on_7 / "manifest.json").write_text(json.dumps(manifest))
+    out = tmp_path / "compare.json"
+    output = invoke(runner, "imaging", "compare", str(trained_on_7), "--seed", "7", "--out", str(out), code=2)
+    assert "error:" in output and "training seed" in output and "seed 7" in output
+    empty = tmp_path / "no-weights"
+    empty.mkdir()
+    output = invoke(runner, "imaging", "compare", str(empty), "--out", str(out), code=2)
+    assert "error:" in output and "manifest.json" in output
+    assert not out.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -123,6 +123,62 @@ def evaluate(
     if out is not None:
         result.write(out)
         console.print(f"metrics written to [bold]{out}[/bold]")
+
+
+@app.command("compare")
+def compare(
+    weights: Path = typer.Argument(..., help="Weights folder to judge, e.g. a new training run"),
+    against: Path | None = typer.Option(None, help="Weights folder to judge it against; default: shipped"),
+    scans: int = typer.Option(1000, min=20, help="Fresh simulated test scans, half with a concealment"),
+    seed: int = typer.Option(
+        101, min=1, help="Seed of the test scans (never a training seed of either set of weights)"
+    ),
+    rate: float = typer.Option(0.01, min=0.001, max=0.5, help="False-alarm rate per clean scan"),
+    out: Path | None = typer.Option(None, help="Write the comparison as JSON here"),
+) -> None:
+    """Both models on the same scans, each at RATE false alarms: who finds what, and is it luck (McNemar)."""
+    from cargoscreen.pipeline.imaging_compare import compare_image_models
+
+    result = _with_status(
+        "simulating test scans and scoring them with both models...",
+        lambda progress: compare_image_models(
+            against, weights, scans=scans, seed=seed, rate=rate, progress=progress
+        ),
+    )
+    _print_comparison(result)
+    if out is not None:
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        console.print(f"comparison written to [bold]{out}[/bold]")
+
+
+def _print_comparison(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(
+        title=f"found at {result['rate']:.0%} false alarms on {result['scans']} SYNTHETIC scans "
+        f"(seed {result['seed']}): {result['a']} (against) vs {result['b']} (judged)"
+    )
+    for column in ("group", "scans", "against", "judged", "only against", "only judged", "McNemar p"):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    rows = [("x-ray visible", result["xray_visible"])]
+    rows += list(result["by_mass"].items()) + list(result["by_kind"].items())
+    for name, group in rows:
+        table.add_row(
+            name,
+            str(group["n"]),
+            _percent(group["a"]),
+            _percent(group["b"]),
+            str(group["only_a"]),
+            str(group["only_b"]),
+            "-" if group["p_value"] is None else f"{group['p_value']:.3f}",
+        )
+    console.print(table)
+    auroc = result["auroc_xray_visible"]
+    console.print(f"AUROC (x-ray visible): against {auroc['a']}, judged {auroc['b']}")
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
 
 
 @app.command("calibrate")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from cargoscreen.domain.errors import CargoscreenError
 from cargoscreen.domain.scans import CargoClass, Scan
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index
 from cargoscreen.imaging.evaluation import (
@@ -75,6 +76,19 @@ def _truth_boxes(truth: Truth) -> list[tuple[int, int, int, int]]:
     return [box for _, _, box in truth.concealments]
 
 
+class EvaluationSeedError(CargoscreenError, ValueError):
+    """A test seed that the weights were trained on: their scans would not be fresh."""
+
+
+def refuse_training_seed(analyzer: ImageAnalyzer, seed: int) -> None:
+    """Raise ``EvaluationSeedError`` when ``seed`` is a training seed of the analyzer's weights."""
+    training = analyzer.manifest.raw.get("training", {})
+    if seed in training.get("seeds", [training.get("seed")]):
+        raise EvaluationSeedError(
+            f"evaluation seed {seed} is the training seed of {analyzer.version}: pick another"
+        )
+
+
 def fit_baseline(n: int, *, seed: int, workers: int = 2) -> MeanImageBaseline:
     """The mean-image baseline fitted on ``n`` clean simulated scans of the evaluation seed's own split."""
     samples = generate_samples(n, seed=seed, split="validation", concealment_share=0.0, workers=workers)
@@ -104,9 +118,7 @@ def evaluate_image_models(
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
     analyzer = ImageAnalyzer.load(weights_dir)
-    training = analyzer.manifest.raw.get("training", {})
-    if seed in training.get("seeds", [training.get("seed")]):
-        raise ValueError(f"evaluation seed {seed} is the training seed of {analyzer.version}: pick another")
+    refuse_training_seed(analyzer, seed)
     say(f"fitting the mean-image baseline on {baseline_scans} clean scans ...")
     baseline = fit_baseline(baseline_scans, seed=seed, workers=workers)
     rng = np.random.default_rng(seed)

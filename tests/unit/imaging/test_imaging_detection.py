@@ -16,6 +16,7 @@ from cargoscreen.imaging.evaluation import (
     mass_bucket,
     roc_auc,
     summarize,
+    wilson_interval,
 )
 from cargoscreen.imaging.thresholds import Thresholds, fit_thresholds, quantile_threshold
 
@@ -125,7 +126,8 @@ def test_summary_counts_detection_by_bucket_and_kind() -> None:
     summary = summarize(clean + big + small + soaked)
     at1 = summary["model"]["at_1%_false_alarms"]
     assert at1["false_alarm"] == 0.01
-    assert at1["by_mass"][">10 kg"] == {"rate": 1.0, "n": 5}  # impregnated left out of the buckets
+    # impregnated left out of the buckets; five of five pins the rate only to above 57 %
+    assert at1["by_mass"][">10 kg"] == {"rate": 1.0, "n": 5, "ci95": [0.5655, 1.0]}
     assert at1["by_mass"]["<2 kg"]["rate"] == 0.0
     assert at1["by_kind"]["IMPREGNATED"]["rate"] == 0.0
     assert summary["model"]["shipped_thresholds"]["false_alarm"] == 0.01
@@ -143,8 +145,18 @@ def test_summary_measures_moved_scans_at_the_threshold_of_the_scans_as_placed() 
     moved = [dataclasses.replace(found, placed_score=s) for s in (0.99, 0.95, 0.5, 0.1)]
     placed = summarize(clean + moved)["placed_elsewhere"]
     assert placed["threshold"] == pytest.approx(0.8909, abs=1e-4)  # just above the second-largest clean
-    assert placed["by_mass"]["2-10 kg"] == {"rate": 0.5, "n": 4}
+    assert placed["by_mass"]["2-10 kg"]["rate"] == 0.5
+    assert placed["by_mass"]["2-10 kg"]["n"] == 4
     assert placed["false_alarm"] == 0.04  # as placed 1 reached it; moved up by 0.02, 4 do
+
+
+def test_wilson_interval_says_how_little_a_hundred_scans_pin_a_rate() -> None:
+    low, high = wilson_interval(79, 101) or (0.0, 0.0)
+    assert (low, high) == (0.6922, 0.8515)  # 78 % of a bench bucket: 80 % is well inside
+    assert wilson_interval(0, 10) == (0.0, 0.2775)  # none found still allows up to 28 %
+    narrow = wilson_interval(790, 1010) or (0.0, 1.0)
+    assert narrow[0] > low and narrow[1] < high and narrow[1] - narrow[0] < 0.06
+    assert wilson_interval(0, 0) is None
 
 
 def test_mean_image_baseline_flags_a_dense_lump() -> None:
