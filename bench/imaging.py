@@ -147,6 +147,9 @@ def targets(detection: dict[str, Any]) -> dict[str, Any]:
         name: {"measured": value, "target": goal, "met": value is not None and value >= goal}
         for name, (value, goal) in checks.items()
     }
+    # how far the measured rate could be from the model's true rate on this many scans (95 % Wilson)
+    out["detection_over_10kg_at_1pct"]["ci95"] = at1[">10 kg"].get("ci95")
+    out["detection_2_to_10kg_at_1pct"]["ci95"] = at1["2-10 kg"].get("ci95")
     out["seconds_per_20ft_scan"] = {
         "measured": seconds,
         "target": 0.5,

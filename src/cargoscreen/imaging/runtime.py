@@ -100,6 +100,15 @@ class Manifest:
         )
 
 
+    @property
+    def training_seeds(self) -> frozenset[int]:
+        """Every seed whose training scans shaped these weights: this run's, and those of the network it
+        started from or the members it averages (``training.seeds``); evaluation must use another."""
+        training = self.raw.get("training", {})
+        seeds = training.get("seeds", [training.get("seed")])
+        return frozenset(int(s) for s in seeds if isinstance(s, int))
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

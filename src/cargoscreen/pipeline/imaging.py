@@ -130,8 +130,9 @@ def calibrate_change(
     return config, facts
 
 
-def _check_init(folder: Path, width: int) -> tuple[str, int]:
-    """Version and width of the starting weights; refuses, before any work, what training cannot use."""
+def _check_init(folder: Path, width: int) -> tuple[str, int, frozenset[int]]:
+    """Version, width and training seeds of the starting weights; refuses, before any work, what training
+    cannot use."""
     manifest = Manifest.read(folder)  # altered files, another input schema or class order: refused here
     if STATE_FILE not in manifest.raw["files"]:
         raise ImagingModelError(
@@ -144,7 +145,7 @@ def _check_init(folder: Path, width: int) -> tuple[str, int]:
             f"{folder}: a network of width {trained}; training can start from it at width {trained} "
             f"or wider (it is widened), not at {width}"
         )
-    return manifest.version, trained
+    return manifest.version, trained, manifest.training_seeds
 
 
 def train_image_models(
@@ -170,7 +171,9 @@ def train_image_models(
     """
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
-    init_version, init_width = _check_init(init_from, width) if init_from is not None else (None, None)
+    init_version, init_width, init_seeds = (
+        _check_init(init_from, width) if init_from is not None else (None, None, frozenset[int]())
+    )
     n_val = validation_scans if validation_scans is not None else max(scans // 2, 20)
     say(f"simulating {scans} training and {n_val} validation scans (SYNTHETIC) ...")
     templates = fit_templates(seed=TEMPLATE_SEED, workers=workers)
@@ -251,6 +254,8 @@ def train_image_models(
     }
     training: dict[str, Any] = {
         "seed": seed,
+        # the scans of the network this run started from shaped it too: evaluation must avoid their seeds
+        "seeds": sorted(init_seeds | {seed}),
         "scans": scans,
         "started_from": init_version,
         "widened_from": init_width if init_width is not None and init_width < width else None,

@@ -117,7 +117,7 @@ def _combined_training(members: Sequence[Path], manifests: Sequence[Manifest]) -
     trainings = [dict(m.raw.get("training", {})) for m in manifests]
     return {
         "seed": trainings[0].get("seed"),
-        "seeds": [t.get("seed") for t in trainings],
+        "seeds": sorted(set().union(*(m.training_seeds for m in manifests))),
         "members": [
             {"version": m.version, "network_sha256": d, **t}
             for m, d, t in zip(manifests, digests, trainings, strict=True)

@@ -82,8 +82,7 @@ class EvaluationSeedError(CargoscreenError, ValueError):
 
 def refuse_training_seed(analyzer: ImageAnalyzer, seed: int) -> None:
     """Raise ``EvaluationSeedError`` when ``seed`` is a training seed of the analyzer's weights."""
-    training = analyzer.manifest.raw.get("training", {})
-    if seed in training.get("seeds", [training.get("seed")]):
+    if seed in analyzer.manifest.training_seeds:
         raise EvaluationSeedError(
             f"evaluation seed {seed} is the training seed of {analyzer.version}: pick another"
         )

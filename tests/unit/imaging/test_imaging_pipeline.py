@@ -13,6 +13,7 @@ from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind
 from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, ImageAnalyzer, Manifest
 from cargoscreen.pipeline.imaging import train_image_models
 from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
+from cargoscreen.pipeline.imaging_compare import compare_image_models
 from cargoscreen.pipeline.imaging_data import (
     OWN_SHIFT_M,
     UNTAUGHT,
@@ -25,7 +26,7 @@ from cargoscreen.pipeline.imaging_data import (
     scan_seed,
     simulate_sample,
 )
-from cargoscreen.pipeline.imaging_eval import evaluate_image_models
+from cargoscreen.pipeline.imaging_eval import EvaluationSeedError, evaluate_image_models
 from cargoscreen.simulate.xray import ScanSpec, simulate_pair, simulate_scan
 
 
@@ -79,6 +80,23 @@ def test_shipped_weights_load_and_analyze_a_scan() -> None:
     assert analysis.findings.consistency is not None and analysis.findings.consistency > 0.5
 
 
+@pytest.mark.skipif(not (DEFAULT_WEIGHTS / "manifest.json").exists(), reason="no shipped weights yet")
+def test_evaluation_refuses_every_seed_the_weights_learnt_from(tmp_path: Path) -> None:
+    # weights trained on seed 9 from a network trained on seed 0: scans of either seed are not fresh
+    grown = tmp_path / "grown"
+    shutil.copytree(DEFAULT_WEIGHTS, grown)
+    manifest = json.loads((grown / "manifest.json").read_text())
+    manifest["training"].update(seed=9, seeds=[0, 9, "not a seed"])
+    (grown / "manifest.json").write_text(json.dumps(manifest))
+    assert Manifest.read(grown).training_seeds == frozenset({0, 9})
+    assert Manifest.read(DEFAULT_WEIGHTS).training_seeds == frozenset({0})  # recorded before "seeds" was
+    for seed in (0, 9):
+        with pytest.raises(EvaluationSeedError, match=f"seed {seed} is the training seed"):
+            evaluate_image_models(grown, scans=2, seed=seed, pairs=0, baseline_scans=2, workers=1)
+        with pytest.raises(EvaluationSeedError, match="training seed"):
+            compare_image_models(None, grown, scans=20, seed=seed, workers=1)
+
+
 @pytest.mark.slow
 def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
     report = train_image_models(
@@ -105,6 +123,9 @@ def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
     )  # fmt: skip
     more_training = json.loads((tmp_path / "more" / "manifest.json").read_text())["training"]
     assert more_training["started_from"] == report.version
+    assert more_training["seeds"] == [5, 7]  # the start's scans shaped it too
+    with pytest.raises(ValueError, match="training seed"):
+        evaluate_image_models(tmp_path / "more", scans=2, seed=5, pairs=2, baseline_scans=2, workers=1)
     assert more_training["widened_from"] == 4 and more_training["config"]["width"] == 6
     assert more_training["config"]["learning_rate"] == 1e-3
     assert more.steps == 1
