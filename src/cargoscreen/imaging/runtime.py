@@ -99,7 +99,6 @@ class Manifest:
             raw=data,
         )
 
-
     @property
     def training_seeds(self) -> frozenset[int]:
         """Every seed whose training scans shaped these weights: this run's, and those of the network it
