@@ -60,6 +60,12 @@ def train(
         help="Channels of the network's first layer (the deeper ones have 2, 3 and 4 times as many); "
         "compute grows with its square. An --init-from network may be narrower: it is widened",
     ),
+    instance_area: float = typer.Option(
+        0.0,
+        min=0.0,
+        help="Weigh up the pixels of each concealment smaller than this many working pixels, by "
+        "sqrt(area / its area), at most 3 times (0: every pixel alike)",
+    ),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
     try:
@@ -87,6 +93,7 @@ def train(
                 init_from=init_from,
                 learning_rate=learning_rate,
                 width=width,
+                instance_area=instance_area,
                 max_train_seconds=max_minutes * 60 if max_minutes else None,
                 progress=progress,
             )

@@ -162,12 +162,14 @@ def train_image_models(
     progress: Progress | None = None,
     init_from: Path | None = None,
     learning_rate: float = 5e-3,
+    instance_area: float = 0.0,
 ) -> TrainingReport:
     """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest.
 
     ``init_from`` is a weights folder trained before (with its torch state): training starts from its
     network instead of from random weights. ``learning_rate`` is the peak of the one-cycle schedule (the
-    default is ``networks.TrainConfig``'s).
+    default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small concealments in the loss
+    (``networks.instance_weights``).
     """
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
@@ -188,7 +190,12 @@ def train_image_models(
     from cargoscreen.imaging import networks  # torch: only now, after the worker processes are done
 
     config = networks.TrainConfig(
-        epochs=epochs, width=width, seed=seed, max_seconds=max_train_seconds, learning_rate=learning_rate
+        epochs=epochs,
+        width=width,
+        seed=seed,
+        max_seconds=max_train_seconds,
+        learning_rate=learning_rate,
+        instance_area=instance_area,
     )
     init = networks.load_state(init_from / STATE_FILE) if init_from is not None else None
     result = networks.train(

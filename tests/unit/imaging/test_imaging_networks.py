@@ -24,6 +24,7 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     TrainSample,
     _crop_start,
     export_onnx,
+    instance_weights,
     load_state,
     mine_hard_columns,
     predict,
@@ -259,3 +260,20 @@ def test_mining_ranks_columns_by_the_plain_peak_as_the_scan_score_does() -> None
     hidden = TrainSample(clean.tensor, clean.target.copy(), clean.weight, clean.label)
     hidden.target[12, 12] = 1.0
     assert mine_hard_columns(_FixedHeat(logits), [hidden]) == [41]
+
+
+def test_small_concealments_are_weighed_up_and_large_ones_and_untaught_pixels_are_not() -> None:
+    target = np.zeros((40, 60), dtype=np.float32)
+    weight = np.ones_like(target)
+    target[2:4, 2:7] = 1.0  # 10 pixels: sqrt(100 / 10) = 3.16, capped at 3
+    target[10:14, 10:15] = 0.6  # 20 pixels, partly covered: sqrt(5) = 2.24
+    target[20:40, 30:50] = 1.0  # 400 pixels: not weighed down below 1
+    weight[0:2, :] = 0.0  # an untaught band stays untaught
+    target[0:2, 40:45] = 1.0
+    out = instance_weights(target, weight, area=100.0, most=3.0)
+    assert np.allclose(out[2:4, 2:7], 3.0)
+    assert np.allclose(out[10:14, 10:15], np.sqrt(5.0), atol=1e-5)
+    assert np.allclose(out[20:40, 30:50], 1.0)
+    assert np.all(out[0:2, :] == 0.0)
+    assert np.allclose(out[target == 0.0][weight[target == 0.0] > 0], 1.0)  # clean pixels alike
+    assert instance_weights(target, weight, area=0.0, most=3.0) is weight
