@@ -210,6 +210,8 @@ def test_imaging_compare_scores_two_models_on_the_same_scans(runner: CliRunner, 
     groups = [result["xray_visible"], *result["by_mass"].values(), *result["by_kind"].values()]
     assert all(g["only_a"] == g["only_b"] == 0 and g["p_value"] is None for g in groups)
     assert sum(g["n"] for g in result["by_mass"].values()) == result["xray_visible"]["n"]
+    by_cargo = [g for buckets in result["by_cargo_and_mass"].values() for g in buckets.values()]
+    assert sum(g["n"] for g in by_cargo) == result["xray_visible"]["n"]  # every visible scan has its cargo
     assert result["threshold"]["a"] == result["threshold"]["b"]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from scipy.stats import binomtest
 
-from cargoscreen.domain.scans import ConcealmentKind
+from cargoscreen.domain.scans import CargoClass, ConcealmentKind
 from cargoscreen.imaging.evaluation import MASS_BUCKETS, NOT_XRAY, mass_bucket, roc_auc, wilson_interval
 from cargoscreen.imaging.thresholds import quantile_threshold
 
@@ -31,6 +31,8 @@ class PairedScore:
     kg: float
     score_a: float
     score_b: float
+    #: the declared cargo class, for the breakdown by cargo (None when unknown)
+    cargo: CargoClass | None = None
 
 
 def mcnemar_p(only_a: int, only_b: int) -> float | None:
@@ -75,13 +77,19 @@ def compare(scored: Sequence[PairedScore], rate: float = 0.01) -> dict[str, Any]
     threshold_b = quantile_threshold([s.score_b for s in clean], rate)
     by_mass: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     by_kind: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    by_kind_mass: dict[str, dict[str, list[tuple[bool, bool]]]] = defaultdict(lambda: defaultdict(list))
+    by_cargo_mass: dict[str, dict[str, list[tuple[bool, bool]]]] = defaultdict(lambda: defaultdict(list))
     visible: list[tuple[bool, bool]] = []
     for s in positives:
         assert s.concealment is not None
         hit = (s.score_a >= threshold_a, s.score_b >= threshold_b)
         by_kind[s.concealment.value].append(hit)
         if s.concealment not in NOT_XRAY:
-            by_mass[mass_bucket(s.kg)].append(hit)
+            bucket = mass_bucket(s.kg)
+            by_mass[bucket].append(hit)
+            by_kind_mass[s.concealment.value][bucket].append(hit)
+            if s.cargo is not None:
+                by_cargo_mass[s.cargo.value][bucket].append(hit)
             visible.append(hit)
     seen = [s for s in positives if s.concealment not in NOT_XRAY]
     return {
@@ -100,6 +108,16 @@ def compare(scored: Sequence[PairedScore], rate: float = 0.01) -> dict[str, Any]
         "xray_visible": _group(visible),
         "by_mass": {bucket: _group(by_mass[bucket]) for bucket in MASS_BUCKETS},
         "by_kind": {kind: _group(hits) for kind, hits in sorted(by_kind.items())},
+        "by_kind_and_mass": _nested(by_kind_mass),
+        "by_cargo_and_mass": _nested(by_cargo_mass),
+    }
+
+
+def _nested(groups: dict[str, dict[str, list[tuple[bool, bool]]]]) -> dict[str, dict[str, Any]]:
+    """The paired split per group and mass bucket (buckets a group has no scan in are left out)."""
+    return {
+        name: {b: _group(buckets[b]) for b in MASS_BUCKETS if buckets[b]}
+        for name, buckets in sorted(groups.items())
     }
 
 

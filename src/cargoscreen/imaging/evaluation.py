@@ -1,7 +1,8 @@
 """How well the image models do, measured the way the field reports it, and a non-learned baseline.
 
 Detection is reported as the share of concealment scans that alarm at a fixed false-alarm rate per clean
-scan (1 % and 5 %), by concealment kind and by mass bucket (< 2, 2-10, > 10 kg), twice: with the thresholds
+scan (1 % and 5 %), by concealment kind, by mass bucket (< 2, 2-10, > 10 kg) and by both (and by declared
+cargo and mass bucket), twice: with the thresholds
 the weights ship with (set per cargo class on validation scans; the false-alarm rate they actually give on
 the test scans is reported beside), and with one pooled threshold set on the test scans' own clean scores
 (the operating point at exactly that rate). Every rate of a bucket or kind comes with its 95 % Wilson
@@ -133,13 +134,18 @@ def _detection(positives: Sequence[ScanOutcome], hits: Sequence[bool]) -> dict[s
     by_kind: dict[str, list[bool]] = defaultdict(list)
     by_mass: dict[str, list[bool]] = defaultdict(list)
     by_mass_signal: dict[str, list[bool]] = defaultdict(list)
+    by_kind_mass: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    by_cargo_mass: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     for outcome, hit in zip(positives, hits, strict=True):
         assert outcome.concealment is not None
         by_kind[outcome.concealment.value].append(hit)
         if outcome.concealment not in NOT_XRAY:
-            by_mass[mass_bucket(outcome.kg)].append(hit)
+            bucket = mass_bucket(outcome.kg)
+            by_mass[bucket].append(hit)
+            by_kind_mass[outcome.concealment.value][bucket].append(hit)
+            by_cargo_mass[outcome.cargo.value][bucket].append(hit)
             if outcome.signal_visible:
-                by_mass_signal[mass_bucket(outcome.kg)].append(hit)
+                by_mass_signal[bucket].append(hit)
     visible = [h for o, h in zip(positives, hits, strict=True) if o.concealment not in NOT_XRAY]
     return {
         "all": _rate(hits),
@@ -147,6 +153,16 @@ def _detection(positives: Sequence[ScanOutcome], hits: Sequence[bool]) -> dict[s
         "by_mass": {b: _share(by_mass[b]) for b in MASS_BUCKETS},
         "by_mass_signal_visible": {b: _share(by_mass_signal[b]) for b in MASS_BUCKETS},
         "by_kind": {k: _share(v) for k, v in sorted(by_kind.items())},
+        "by_kind_and_mass": _nested(by_kind_mass),
+        "by_cargo_and_mass": _nested(by_cargo_mass),
+    }
+
+
+def _nested(groups: dict[str, dict[str, list[bool]]]) -> dict[str, dict[str, Any]]:
+    """Share per group and mass bucket (buckets a group has no scan in are left out)."""
+    return {
+        name: {b: _share(buckets[b]) for b in MASS_BUCKETS if buckets[b]}
+        for name, buckets in sorted(groups.items())
     }
 
 

@@ -43,6 +43,7 @@ def compare_image_models(
                 kg=truth.kg,
                 score_a=a.analyze(scan, declared_class=truth.cargo).findings.score,
                 score_b=b.analyze(scan, declared_class=truth.cargo).findings.score,
+                cargo=truth.cargo,
             )
         )
         if len(scored) % 100 == 0:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cargoscreen.domain.scans import ConcealmentKind
+from cargoscreen.domain.scans import CargoClass, ConcealmentKind
 from cargoscreen.imaging.comparison import PairedScore, compare, mcnemar_p
 
 BRICKS = ConcealmentKind.BRICKS_IN_CARGO
@@ -67,3 +67,20 @@ def test_a_comparison_without_clean_or_concealment_scans_or_with_a_bad_rate_is_r
     with pytest.raises(ValueError, match="negative"):
         mcnemar_p(-1, 2)
     assert mcnemar_p(0, 0) is None
+
+
+def test_the_split_is_broken_down_by_kind_and_by_cargo_within_each_mass_bucket() -> None:
+    coffee, fish = CargoClass.COFFEE, CargoClass.FROZEN_FISH
+    in_coffee = [PairedScore(BRICKS, 5.0, 0.1, 0.99, coffee)] * 4 + [
+        PairedScore(BRICKS, 25.0, 0.99, 0.99, coffee)
+    ]
+    in_fish = [PairedScore(ConcealmentKind.DOOR_BAGS, 5.0, 0.99, 0.1, fish)]
+    soaked = [PairedScore(ConcealmentKind.IMPREGNATED, 5.0, 0.1, 0.1, fish)]
+    result = compare(_clean() + in_coffee + in_fish + soaked)
+    bricks = result["by_kind_and_mass"]["BRICKS_IN_CARGO"]
+    assert (bricks["2-10 kg"]["n"], bricks["2-10 kg"]["only_b"], bricks[">10 kg"]["n"]) == (4, 4, 1)
+    assert "<2 kg" not in bricks  # no scan there: left out rather than reported as an empty group
+    assert result["by_cargo_and_mass"]["COFFEE"]["2-10 kg"]["b"] == 1.0
+    fish_group = result["by_cargo_and_mass"]["FROZEN_FISH"]["2-10 kg"]
+    assert (fish_group["n"], fish_group["only_a"]) == (1, 1)  # the impregnated scan stays out
+    assert "IMPREGNATED" not in result["by_kind_and_mass"]

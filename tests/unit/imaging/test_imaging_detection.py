@@ -134,6 +134,9 @@ def test_summary_counts_detection_by_bucket_and_kind() -> None:
     assert summary["consistency"]["auc_true_vs_false_declaration"] == 1.0
     assert summary["empty_verification"]["accuracy"] == 1.0
     assert summary["placed_elsewhere"] == {}  # no scores of moved scans
+    assert at1["by_kind_and_mass"]["DOOR_BAGS"] == {"<2 kg": {"rate": 0.0, "n": 5, "ci95": [0.0, 0.4345]}}
+    assert at1["by_cargo_and_mass"]["BANANAS"][">10 kg"]["n"] == 5  # impregnated left out here too
+    assert "IMPREGNATED" not in at1["by_kind_and_mass"]
 
 
 def test_summary_measures_moved_scans_at_the_threshold_of_the_scans_as_placed() -> None:
