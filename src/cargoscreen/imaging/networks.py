@@ -7,7 +7,8 @@ simulator's concealment mask, resampled to the working grid, is the target of ev
 image-level labels alone do not learn on a CPU budget. Training runs on random full-height crops of the
 working images so that batches have one shape; the exported graph takes any height and width that are
 multiples of eight. A run may start from a narrower trained network, widened so that it first computes
-exactly what the narrow one did (``widening.widen_state``). Nothing at inference imports this module: the runtime
+exactly what the narrow one did (``widening.widen_state``); saving, loading and ONNX export are in
+``network_io``. Nothing at inference imports this module: the runtime
 reads the ONNX file.
 
 Import it only from training code (``cargoscreen.pipeline.imaging``); torch is the optional ``train`` extra.
@@ -17,10 +18,8 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -30,12 +29,9 @@ from scipy import ndimage
 from torch import nn
 
 from cargoscreen.imaging.preprocess import MULTIPLE
-from cargoscreen.imaging.runtime import INPUT_NAME, OUTPUT_NAMES
 from cargoscreen.imaging.widening import state_width, widen_state
 
 log = logging.getLogger(__name__)
-
-OPSET = 17
 
 
 def _conv(n_in: int, n_out: int) -> nn.Sequential:
@@ -80,18 +76,6 @@ class ScanNet(nn.Module):
         d0 = self.dec0(self.reduce(F.interpolate(d1, scale_factor=2.0, mode="nearest")) + s0)
         pooled = torch.cat([b.mean(dim=(2, 3)), b.amax(dim=(2, 3))], dim=1)
         return self.seg(d0), self.cls(pooled)
-
-
-class _Probabilities(nn.Module):
-    """What is exported: sigmoid heat-map (N, H, W) and softmax class probabilities (N, K)."""
-
-    def __init__(self, net: ScanNet) -> None:
-        super().__init__()
-        self.net = net
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        heat, classes = self.net(x)
-        return torch.sigmoid(heat[:, 0]), torch.softmax(classes, dim=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,45 +355,3 @@ def _keep_pace(schedule: torch.optim.lr_scheduler.OneCycleLR, total: int, used: 
     due = min(total - 1, int(used * total))  # step total - 1 is the floor; the schedule ends at total
     while schedule.last_epoch < due:
         schedule.step()
-
-
-def save_state(net: ScanNet, path: Path) -> None:
-    """The trained weights as a torch state (for ``train(init=...)``); ONNX alone cannot be trained further."""
-    torch.save(net.state_dict(), str(path))
-
-
-def load_state(path: Path) -> dict[str, torch.Tensor]:
-    """A state written by ``save_state`` (tensors only: nothing in the file is executed)."""
-    state = torch.load(str(path), map_location="cpu", weights_only=True)
-    if not isinstance(state, dict):
-        raise ValueError(f"{path}: not a network state")
-    return state
-
-
-def export_onnx(net: ScanNet, path: Path, in_channels: int) -> None:
-    """Write the network as ONNX (opset 17): input ``scan`` (N, C, H, W); heat-map and class probabilities."""
-    wrapper = _Probabilities(net).eval()
-    example = torch.zeros(1, in_channels, 4 * MULTIPLE, 8 * MULTIPLE)
-    with warnings.catch_warnings(), torch.no_grad():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(
-            wrapper,
-            (example,),
-            str(path),
-            dynamo=False,
-            input_names=[INPUT_NAME],
-            output_names=list(OUTPUT_NAMES),
-            dynamic_axes={INPUT_NAME: {0: "n", 2: "h", 3: "w"}, "heatmap": {0: "n", 1: "h", 2: "w"}},
-            opset_version=OPSET,
-        )
-
-
-def predict(
-    net: ScanNet, tensor: npt.NDArray[np.floating]
-) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Heat-map (H, W) and class probabilities of one padded input with torch (for tests and checks)."""
-    with torch.no_grad():
-        heat, classes = _Probabilities(net).eval()(
-            torch.from_numpy(np.asarray(tensor, dtype=np.float32))[None]
-        )
-    return heat[0].numpy(), classes[0].numpy()

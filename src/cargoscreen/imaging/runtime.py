@@ -41,7 +41,7 @@ KIND = "cargoscreen-image-models"
 MANIFEST = "manifest.json"
 TEMPLATES = "templates.json"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent / "weights"
-#: The input and outputs of every scan network's ONNX graph (``networks.export_onnx`` writes them).
+#: The input and outputs of every scan network's ONNX graph (``network_io.export_onnx`` writes them).
 INPUT_NAME = "scan"
 OUTPUT_NAMES = ("heatmap", "class_probabilities")
 

@@ -187,7 +187,10 @@ def train_image_models(
     apply_templates(val_samples, templates)
     generated = time.perf_counter()
     say(f"simulated in {generated - start:.0f} s; training ...")
-    from cargoscreen.imaging import networks  # torch: only now, after the worker processes are done
+    from cargoscreen.imaging import (  # torch: only now, after the worker processes are done
+        network_io,
+        networks,
+    )
 
     config = networks.TrainConfig(
         epochs=epochs,
@@ -197,7 +200,7 @@ def train_image_models(
         learning_rate=learning_rate,
         instance_area=instance_area,
     )
-    init = networks.load_state(init_from / STATE_FILE) if init_from is not None else None
+    init = network_io.load_state(init_from / STATE_FILE) if init_from is not None else None
     result = networks.train(
         [
             networks.TrainSample(
@@ -213,8 +216,8 @@ def train_image_models(
     trained = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     network_path = out_dir / NETWORK_FILE
-    networks.export_onnx(result.net, network_path, in_channels=len(CHANNELS))
-    networks.save_state(result.net, out_dir / STATE_FILE)
+    network_io.export_onnx(result.net, network_path, in_channels=len(CHANNELS))
+    network_io.save_state(result.net, out_dir / STATE_FILE)
     from cargoscreen.imaging.runtime import open_session
 
     session = open_session(network_path)

@@ -16,7 +16,8 @@ from cargoscreen.domain.scans import CargoClass, ContainerKind  # noqa: E402
 from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER  # noqa: E402
 from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
-from cargoscreen.imaging.networks import ScanNet, export_onnx  # noqa: E402
+from cargoscreen.imaging.network_io import export_onnx  # noqa: E402
+from cargoscreen.imaging.networks import ScanNet  # noqa: E402
 from cargoscreen.imaging.preprocess import CHANNELS, Templates, prepare  # noqa: E402
 from cargoscreen.imaging.runtime import (  # noqa: E402
     ImageAnalyzer,

@@ -18,17 +18,14 @@ from cargoscreen.domain.scans import CargoClass, DoorEnd  # noqa: E402
 from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index  # noqa: E402
 from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
+from cargoscreen.imaging.network_io import export_onnx, load_state, predict, save_state  # noqa: E402
 from cargoscreen.imaging.networks import (  # noqa: E402
     ScanNet,
     TrainConfig,
     TrainSample,
     _crop_start,
-    export_onnx,
     instance_weights,
-    load_state,
     mine_hard_columns,
-    predict,
-    save_state,
     train,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402

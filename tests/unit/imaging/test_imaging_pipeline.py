@@ -68,11 +68,11 @@ def test_shipped_weights_load_and_analyze_a_scan() -> None:
     # their torch state ships too (hashed in the manifest), so `imaging train --init-from` can go on from them
     assert "scannet.pt" in manifest["files"]
     pytest.importorskip("torch")
-    from cargoscreen.imaging import networks
+    from cargoscreen.imaging import network_io, networks
 
     width = manifest["training"]["config"]["width"]
     net = networks.ScanNet(len(manifest["preprocess"]["channels"]), len(manifest["classes"]), width=width)
-    net.load_state_dict(networks.load_state(DEFAULT_WEIGHTS / "scannet.pt"))  # strict: every tensor fits
+    net.load_state_dict(network_io.load_state(DEFAULT_WEIGHTS / "scannet.pt"))  # strict: every tensor fits
     scan = simulate_scan(ScanSpec(ContainerKind.DRY_20, CargoClass.EMPTY), 4).to_scan("empty-20")
     analysis = analyzer.analyze(scan, declared_class=CargoClass.EMPTY)
     assert analysis.heatmap.shape == scan.shape
