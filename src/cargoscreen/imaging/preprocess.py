@@ -6,14 +6,16 @@ proportional to the mass in it, which change detection uses to weigh what was ad
 1 kg brick (about 20 x 12 cm face on) covers some 60 working pixels, and a 40 ft high cube becomes about
 150 x 610 pixels, small enough for a CPU.
 
-The network sees seven channels: high-energy P, low-energy P (a copy of the high one for single-energy
-scans), the dual-energy ratio (steel against organics), the distances from the door end and from the front
-end in metres (door bags and reefer units live at the ends), the height from the roof, and the row
-residual: P minus the median P of its row. Roof, floor and a uniform load are the same along a row, so what
-differs from the rest of its row (a lump in the cargo, a thickened stretch of roof or floor, something
-behind the doors) stands out before the network has learnt anything; it makes training converge in the
-few hundred steps a CPU budget allows. ``Frame`` maps working
-pixels back to the scan's own pixel coordinates (boxes, heat-map).
+The network sees eight channels (``CHANNELS``): high-energy P, low-energy P (a copy of the high one for
+single-energy scans), the dual-energy ratio (steel against organics), the distances from the door end and
+from the front end in metres (door bags and reefer units live at the ends), the height from the roof, and
+the row residual: P minus the median P of its row. Roof, floor and a uniform load are the same along a row,
+so what differs from the rest of its row (a lump in the cargo, a thickened stretch of roof or floor,
+something behind the doors) stands out before the network has learnt anything; it makes training converge in
+the few hundred steps a CPU budget allows. The eighth, the template residual, is P minus the median image of
+clean empty containers of the same body (``Templates``): the structure cancels, the load and anything added
+to the structure remain. ``Frame`` maps working pixels back to the scan's own pixel coordinates (boxes,
+heat-map).
 """
 
 from __future__ import annotations
