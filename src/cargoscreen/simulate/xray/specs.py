@@ -95,9 +95,20 @@ def fit_concealment(kind: ContainerKind, cargo: CargoClass, concealment: Conceal
     return ConcealmentKind.BRICKS_IN_CARGO
 
 
-def draw_kg(rng: np.random.Generator) -> float:
-    """A mass from one of the three buckets (log-uniform inside the largest)."""
-    lo, hi = MASS_BUCKETS[int(rng.integers(len(MASS_BUCKETS)))]
+def draw_kg(rng: np.random.Generator, bucket_weights: Sequence[float] | None = None) -> float:
+    """A mass from one of the three buckets, log-uniform inside it.
+
+    The buckets are equally likely unless ``bucket_weights`` (one per bucket) says otherwise; training may
+    draw more of the bucket that misses its target. Without it the draw is the one tests have always seen.
+    """
+    if bucket_weights is None:
+        bucket = int(rng.integers(len(MASS_BUCKETS)))
+    else:
+        if len(bucket_weights) != len(MASS_BUCKETS) or min(bucket_weights) < 0 or sum(bucket_weights) <= 0:
+            raise ValueError(f"bucket_weights {tuple(bucket_weights)}: need {len(MASS_BUCKETS)} weights >= 0")
+        p = np.asarray(bucket_weights, dtype=float)
+        bucket = int(rng.choice(len(MASS_BUCKETS), p=p / p.sum()))
+    lo, hi = MASS_BUCKETS[bucket]
     return round(float(np.exp(rng.uniform(np.log(lo), np.log(hi)))), 3)
 
 
@@ -109,10 +120,12 @@ def random_spec(
     cargos: Sequence[CargoClass] = tuple(CargoClass),
     pixel_mm: float = 5.0,
     concealment_weights: Mapping[ConcealmentKind, float] = CONCEALMENT_WEIGHTS,
+    mass_weights: Sequence[float] | None = None,
 ) -> ScanSpec:
     """A realistic spec: cargo by frequency, a body that suits it, a fill, maybe a concealment.
 
-    ``concealment_weights`` says how often each method is drawn (training may over-sample the hard ones).
+    ``concealment_weights`` says how often each method is drawn and ``mass_weights`` how often each of
+    ``MASS_BUCKETS`` (training may over-sample the hard ones; see ``draw_kg``).
     """
     if not 0.0 <= concealment_share <= 1.0:
         raise ValueError(f"concealment_share {concealment_share} outside 0-1")
@@ -127,7 +140,7 @@ def random_spec(
     if rng.random() < concealment_share:
         allowed = [c for c in ConcealmentKind if compatible(kind, cargo, c)]
         concealment = _pick(rng, concealment_weights, allowed)
-        kg = draw_kg(rng)
+        kg = draw_kg(rng, mass_weights)
     return ScanSpec(kind, cargo, fill, concealment, kg, pixel_mm=pixel_mm, door_end=door_end)
 
 

@@ -53,6 +53,25 @@ def test_random_spec_respects_restrictions() -> None:
         random_spec(rng, concealment_share=1.5)
 
 
+def test_mass_weights_shift_the_buckets_and_the_default_draw_is_unchanged() -> None:
+    def shares(mass_weights: tuple[float, ...] | None) -> Counter[str]:
+        rng = np.random.default_rng(8)
+        kgs = [
+            random_spec(rng, concealment_share=1.0, mass_weights=mass_weights).concealment_kg
+            for _ in range(900)
+        ]
+        return Counter("<2" if kg < 2 else "2-10" if kg <= 10 else ">10" for kg in kgs)
+
+    assert shares(None) == shares(None)
+    weighted = shares((0.1, 0.8, 0.1))
+    assert weighted["2-10"] > 600 and weighted["<2"] < 150 and weighted[">10"] < 150
+    assert shares((0.0, 1.0, 0.0)) == Counter({"2-10": 900})
+    rng = np.random.default_rng(9)
+    for bad in [(1.0, 1.0), (-1.0, 1.0, 1.0), (0.0, 0.0, 0.0)]:
+        with pytest.raises(ValueError, match="bucket_weights"):
+            random_spec(rng, concealment_share=1.0, mass_weights=bad)
+
+
 def test_every_port_smuggling_case_maps_to_a_concealment() -> None:
     for method in SmugglingMethod:
         for location in Location:
