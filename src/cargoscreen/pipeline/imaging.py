@@ -32,6 +32,7 @@ from cargoscreen.imaging.thresholds import fit_thresholds
 from cargoscreen.pipeline.imaging_data import (
     TEMPLATE_SEED,
     TRAIN_CONCEALMENT_WEIGHTS,
+    TRAIN_MASS_WEIGHTS,
     UNTAUGHT,
     Sample,
     apply_templates,
@@ -39,6 +40,7 @@ from cargoscreen.pipeline.imaging_data import (
     generate_samples,
     iter_pairs,
 )
+from cargoscreen.simulate.xray.specs import MASS_BUCKETS
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +274,8 @@ def train_image_models(
         "validation_scans": n_val,
         "epochs": epochs,
         "concealment_weights": {kind.value: w for kind, w in TRAIN_CONCEALMENT_WEIGHTS.items()},
+        "mass_buckets_kg": [list(bucket) for bucket in MASS_BUCKETS],
+        "mass_weights": list(TRAIN_MASS_WEIGHTS),
         "steps": result.steps,
         "schedule_share": result.schedule_share,
         "config": asdict(config),

@@ -46,8 +46,9 @@ def test_samples_hold_targets_where_the_drugs_are() -> None:
         assert sample.truth.concealment is not None and sample.truth.kg > 0
         if sample.truth.concealment in UNTAUGHT:
             assert sample.target.max() == 0 and sample.weight.min() == 0
-        else:
-            assert sample.target.max() > 0
+        else:  # a concealment the beam does not show (a bag under a kilogram behind the doors) is not taught
+            assert (sample.target.max() > 0) == bool(sample.truth.visible)
+    assert any(sample.target.max() > 0 for sample in samples)
 
 
 def test_iter_scans_yields_domain_scans_with_truth() -> None:
@@ -89,7 +90,13 @@ def test_evaluation_refuses_every_seed_the_weights_learnt_from(tmp_path: Path) -
     manifest["training"].update(seed=9, seeds=[0, 9, "not a seed"])
     (grown / "manifest.json").write_text(json.dumps(manifest))
     assert Manifest.read(grown).training_seeds == frozenset({0, 9})
-    assert Manifest.read(DEFAULT_WEIGHTS).training_seeds == frozenset({0})  # recorded before "seeds" was
+    assert Manifest.read(DEFAULT_WEIGHTS).training_seeds == frozenset({0, 7})  # 7 grown from 0
+    legacy = tmp_path / "legacy"  # written before "seeds" was recorded: its own seed only
+    shutil.copytree(DEFAULT_WEIGHTS, legacy)
+    old = json.loads((legacy / "manifest.json").read_text())
+    del old["training"]["seeds"]
+    (legacy / "manifest.json").write_text(json.dumps(old))
+    assert Manifest.read(legacy).training_seeds == frozenset({7})
     for seed in (0, 9):
         with pytest.raises(EvaluationSeedError, match=f"seed {seed} is the training seed"):
             evaluate_image_models(grown, scans=2, seed=seed, pairs=0, baseline_scans=2, workers=1)
