@@ -196,6 +196,7 @@ def test_calibrate_rewrites_the_thresholds_and_keeps_the_weights_loadable(tmp_pa
     assert record["per_class"] == 2 and "SYNTHETIC" in record["data"]
     counts = after.raw["thresholds"]["clean_validation_scans"]
     assert set(counts.values()) == {2}  # every class scored its own clean scans
+    assert set(after.raw["thresholds_at_5_percent"]["clean_validation_scans"].values()) == {2}  # same scans
     assert after.raw["calibration"]["previous_thresholds"] == before.raw["thresholds"]
     assert after.thresholds.default != before.thresholds.default
     assert not list(weights.glob("*.tmp"))
