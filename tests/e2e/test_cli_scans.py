@@ -145,6 +145,20 @@ def test_imaging_combine_refuses_one_model_twice_and_writes_nothing(
     output = invoke(runner, "imaging", "combine", shipped, shipped, "--out", str(tmp_path / "mean"), code=2)
     assert "error:" in output and "same network" in output
     assert not (tmp_path / "mean").exists()
+    output = invoke(
+        runner,
+        "imaging",
+        "combine",
+        shipped,
+        shipped,
+        "--out",
+        str(tmp_path / "mean"),
+        "--how",
+        "weights",
+        code=2,
+    )
+    assert "error:" in output and "'outputs', 'parameters'" in output
+    assert not (tmp_path / "mean").exists()
 
 
 def test_imaging_train_refuses_to_start_from_weights_without_a_torch_state(

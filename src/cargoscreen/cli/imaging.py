@@ -224,8 +224,13 @@ def combine(
     members: list[Path] = typer.Argument(..., help="Two or more weights folders holding different networks"),
     out: Path = typer.Option(..., help="New weights folder for the combined model"),
     per_class: int = typer.Option(300, min=20, help="Clean simulated scans per cargo class to calibrate on"),
+    how: str = typer.Option(
+        "outputs",
+        help="outputs: every member runs and their heat-maps are averaged; parameters: one network whose "
+        "weights are the members' mean (members grown from one start with --init-from; needs torch)",
+    ),
 ) -> None:
-    """Average networks trained apart into one ONNX graph, then calibrate its thresholds on clean scans."""
+    """Average networks trained apart into one model, then calibrate its thresholds on clean scans."""
     try:
         import onnx  # noqa: F401
     except ImportError:
@@ -235,7 +240,7 @@ def combine(
 
     record = _with_status(
         "combining and calibrating...",
-        lambda progress: combine_image_models(members, out, per_class=per_class, progress=progress),
+        lambda progress: combine_image_models(members, out, per_class=per_class, how=how, progress=progress),
     )
     record["calibration"].pop("previous_thresholds", None)
     console.print_json(json.dumps(record))

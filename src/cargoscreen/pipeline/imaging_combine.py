@@ -12,6 +12,14 @@ may come from different seeds, scan counts or versions of the training data. The
 first member's empty and change settings (neither depends on the network's weights), then its thresholds
 are refitted on clean scans by ``calibrate_thresholds``, because an average has other score quantiles than
 any of its members. Needs the ``onnx`` package (the ``train`` extra); the result needs only onnxruntime.
+
+``how="parameters"`` averages instead the members' weights, parameter by parameter (and their batch-norm
+statistics), into one network of the same size, so inference costs one network. That is only meaningful
+for networks grown from one start (``imaging train --init-from``): runs from one starting network on other
+seeds stay close enough in weight space that the mean of their weights is itself a good network, while
+two networks trained from random starts have unrelated channels whose mean is noise. So every member
+must hold its torch state (``scannet.pt``) and be the common start or have started from it
+(``training.started_from``). Needs torch.
 """
 
 from __future__ import annotations
@@ -32,11 +40,14 @@ from cargoscreen.imaging.runtime import (
     sha256,
     write_manifest,
 )
-from cargoscreen.pipeline.imaging import NETWORK_FILE
+from cargoscreen.pipeline.imaging import NETWORK_FILE, STATE_FILE
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
+
+#: What ``combine_image_models`` averages: the networks' outputs, or their weights.
+HOW = ("outputs", "parameters")
 
 
 def _member_graph(model: Any, prefix: str) -> tuple[list[Any], list[Any]]:
@@ -110,6 +121,52 @@ def average_onnx(paths: Sequence[Path], out: Path) -> None:
     temporary.replace(out)
 
 
+def _common_start(members: Sequence[Path], manifests: Sequence[Manifest]) -> str:
+    """The version every member is or started from; refuses members that do not share one."""
+    for folder, manifest in zip(members, manifests, strict=True):
+        if STATE_FILE not in manifest.raw["files"]:
+            raise ImagingModelError(
+                f"{folder}: no {STATE_FILE}; averaging parameters needs each member's torch state "
+                "(folders written by `cargoscreen imaging train`)"
+            )
+    lineage = [{m.version, m.raw.get("training", {}).get("started_from")} - {None} for m in manifests]
+    shared = set.intersection(*lineage)
+    if len(shared) != 1:
+        raise ImagingModelError(
+            "averaging parameters needs networks grown from one start: each member must be that network or "
+            f"have started from it (training.started_from); these are {[sorted(x) for x in lineage]}"
+        )
+    return str(shared.pop())
+
+
+def average_states(paths: Sequence[Path], out_dir: Path) -> int:
+    """Write the parameter-wise mean of the torch states ``paths`` as ``STATE_FILE`` and its ONNX export;
+    return the network's width."""
+    import torch
+
+    from cargoscreen.imaging import network_io
+    from cargoscreen.imaging.consistency import CLASS_ORDER
+    from cargoscreen.imaging.networks import ScanNet
+    from cargoscreen.imaging.preprocess import CHANNELS
+    from cargoscreen.imaging.widening import state_width
+
+    states = [network_io.load_state(p) for p in paths]
+    first = states[0]
+    for path, state in zip(paths, states, strict=True):
+        if state.keys() != first.keys() or any(state[k].shape != first[k].shape for k in first):
+            raise ImagingModelError(f"{path}: another network layout or width than {paths[0]}")
+    mean = {
+        key: torch.stack([s[key] for s in states]).mean(dim=0) if value.is_floating_point() else value
+        for key, value in first.items()  # the only integer is batch-norm's step count: it is not used
+    }
+    width = state_width(first)
+    net = ScanNet(len(CHANNELS), len(CLASS_ORDER), width=width)
+    net.load_state_dict(mean)
+    network_io.save_state(net, out_dir / STATE_FILE)
+    network_io.export_onnx(net, out_dir / NETWORK_FILE, in_channels=len(CHANNELS))
+    return width
+
+
 def _combined_training(members: Sequence[Path], manifests: Sequence[Manifest]) -> dict[str, Any]:
     digests = [sha256(folder / m.network_file) for folder, m in zip(members, manifests, strict=True)]
     if len(set(digests)) != len(digests):
@@ -132,14 +189,18 @@ def combine_image_models(
     *,
     per_class: int = 300,
     workers: int = 2,
+    how: str = "outputs",
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Average ``members`` into one model in ``out_dir``, calibrate its thresholds; return what was done."""
+    """Average ``members`` (their outputs or, ``how="parameters"``, their weights) into one model in
+    ``out_dir``, calibrate its thresholds; return what was done."""
     from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
 
     say = progress or (lambda message: log.info(message))
     if len(members) < 2:
         raise ImagingModelError("combining needs at least two weights folders")
+    if how not in HOW:
+        raise ImagingModelError(f"how={how!r}: combine averages one of {list(HOW)}")
     manifests = [Manifest.read(m) for m in members]  # refuses altered files, other schemas or class orders
     first = manifests[0]
     if first.templates is None:
@@ -152,15 +213,23 @@ def combine_image_models(
                 "same version of `cargoscreen imaging train`"
             )
     training = _combined_training(members, manifests)
+    start = _common_start(members, manifests) if how == "parameters" else None
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ImagingModelError(f"{out_dir}: not an empty folder; combine into a new one")
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        say(f"averaging {len(members)} networks into one ONNX graph ...")
-        average_onnx(
-            [m / n.network_file for m, n in zip(members, manifests, strict=True)], out_dir / NETWORK_FILE
-        )
-        version = f"{datetime.now(UTC):%Y%m%d%H%M}-mean{len(members)}"
+        if start is None:
+            say(f"averaging {len(members)} networks into one ONNX graph ...")
+            average_onnx(
+                [m / n.network_file for m, n in zip(members, manifests, strict=True)], out_dir / NETWORK_FILE
+            )
+            version = f"{datetime.now(UTC):%Y%m%d%H%M}-mean{len(members)}"
+        else:
+            say(f"averaging the weights of {len(members)} networks grown from {start} ...")
+            width = average_states([m / STATE_FILE for m in members], out_dir)
+            version = f"{datetime.now(UTC):%Y%m%d%H%M}-avg{len(members)}"
+            # a later `imaging train --init-from` reads the width and the start from here
+            training |= {"started_from": start, "config": {"width": width}}
         write_manifest(
             out_dir,
             version=version,
@@ -169,9 +238,13 @@ def combine_image_models(
             empty=first.empty,
             change=first.change,
             templates=first.templates,
+            other_files=() if start is None else (STATE_FILE,),
             extra={
                 "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "combined": {"members": [m.version for m in manifests], "how": "mean of outputs"},
+                "combined": {
+                    "members": [m.version for m in manifests],
+                    "how": "mean of outputs" if start is None else "mean of parameters",
+                },
                 "training": training,
                 "change_calibration": first.raw.get("change_calibration"),
             },
@@ -181,4 +254,4 @@ def combine_image_models(
         shutil.rmtree(out_dir, ignore_errors=True)  # nothing half-written stays behind
         raise
     return {"weights_dir": str(out_dir), "version": version, "members": [m.version for m in manifests],
-            "calibration": calibration}  # fmt: skip
+            "how": how, "calibration": calibration}  # fmt: skip

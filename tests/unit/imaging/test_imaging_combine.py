@@ -16,7 +16,7 @@ from cargoscreen.domain.scans import CargoClass, ContainerKind  # noqa: E402
 from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER  # noqa: E402
 from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
-from cargoscreen.imaging.network_io import export_onnx  # noqa: E402
+from cargoscreen.imaging.network_io import export_onnx, load_state, predict, save_state  # noqa: E402
 from cargoscreen.imaging.networks import ScanNet  # noqa: E402
 from cargoscreen.imaging.preprocess import CHANNELS, Templates, prepare  # noqa: E402
 from cargoscreen.imaging.runtime import (  # noqa: E402
@@ -37,12 +37,20 @@ def templates() -> Templates:
     return fit_templates(1, seed=0, workers=1)
 
 
-def _member(directory: Path, seed: int, templates: Templates) -> Path:
+def _member(
+    directory: Path, seed: int, templates: Templates, *, started_from: str | None = None, state: bool = False
+) -> Path:
     """An untrained tiny network (its own random weights) with a manifest, as training would write it."""
     torch.manual_seed(seed)
     net = ScanNet(len(CHANNELS), len(CLASS_ORDER), width=4).eval()
+    for module in net.modules():  # batch-norm statistics of its own, so that averaging them is tested too
+        if isinstance(module, torch.nn.BatchNorm2d):
+            module.running_mean.uniform_(-0.5, 0.5)
+            module.running_var.uniform_(0.5, 2.0)
     directory.mkdir()
     export_onnx(net, directory / "scannet.onnx", in_channels=len(CHANNELS))
+    if state:
+        save_state(net, directory / "scannet.pt")
     write_manifest(
         directory,
         version=f"member-{seed}",
@@ -51,7 +59,8 @@ def _member(directory: Path, seed: int, templates: Templates) -> Path:
         empty=EmptyConfig(),
         change=ChangeConfig(),
         templates=templates,
-        extra={"training": {"seed": seed, "scans": 40 + seed}},
+        other_files=("scannet.pt",) if state else (),
+        extra={"training": {"seed": seed, "scans": 40 + seed, "started_from": started_from}},
     )
     return directory
 
@@ -105,3 +114,56 @@ def test_one_network_twice_or_other_templates_are_refused_and_nothing_is_written
     with pytest.raises(ImagingModelError, match="not an empty folder"):
         combine_image_models([first, second], tmp_path / "full" / "keep.txt", workers=1)
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
+
+
+def test_averaged_parameters_make_one_network_of_the_members_mean_weights(
+    tmp_path: Path, templates: Templates
+) -> None:
+    start = _member(tmp_path / "start", 0, templates, state=True)
+    grown = _member(tmp_path / "grown", 3, templates, started_from="member-0", state=True)
+    record = combine_image_models([start, grown], tmp_path / "avg", per_class=2, workers=1, how="parameters")
+    assert record["how"] == "parameters"
+    manifest: dict[str, Any] = json.loads((tmp_path / "avg" / "manifest.json").read_text())
+    assert manifest["combined"]["how"] == "mean of parameters"
+    assert manifest["training"]["started_from"] == "member-0"
+    assert manifest["training"]["config"] == {"width": 4}
+    assert manifest["training"]["seeds"] == [0, 3]
+    assert "scannet.pt" in manifest["files"]  # training can go on from it
+
+    states = [load_state(folder / "scannet.pt") for folder in (start, grown)]
+    net = ScanNet(len(CHANNELS), len(CLASS_ORDER), width=4).eval()
+    net.load_state_dict(
+        {k: (v + states[1][k]) / 2 if v.is_floating_point() else v for k, v in states[0].items()}
+    )
+    scan = simulate_scan(ScanSpec(ContainerKind.DRY_20, CargoClass.SUGAR, fill=0.7), 5).to_scan("s")
+    prepared = prepare(scan, templates)
+    heat, probabilities = predict(net, prepared.tensor)
+    out = network_output(
+        open_session(tmp_path / "avg" / "scannet.onnx"), prepared.tensor, prepared.frame.size
+    )
+    h, w = out.heat.shape
+    np.testing.assert_allclose(out.heat, heat[:h, :w], atol=1e-5)
+    np.testing.assert_allclose(out.probabilities, probabilities, atol=1e-5)
+    # not the output mean: averaging weights of a non-linear network is another function
+    mean = combine_image_models([start, grown], tmp_path / "mean", per_class=2, workers=1)
+    other = network_output(
+        open_session(tmp_path / "mean" / "scannet.onnx"), prepared.tensor, prepared.frame.size
+    )
+    assert record["version"] != mean["version"]
+    assert not np.allclose(other.heat, out.heat, atol=1e-4)
+
+
+def test_averaging_parameters_refuses_networks_without_a_common_start(
+    tmp_path: Path, templates: Templates
+) -> None:
+    a = _member(tmp_path / "a", 0, templates, state=True)
+    b = _member(tmp_path / "b", 1, templates, started_from="elsewhere", state=True)
+    with pytest.raises(ImagingModelError, match="grown from one start"):
+        combine_image_models([a, b], tmp_path / "out", per_class=2, workers=1, how="parameters")
+    assert not (tmp_path / "out").exists()
+    c = _member(tmp_path / "c", 2, templates, started_from="member-0")  # no torch state
+    with pytest.raises(ImagingModelError, match=r"no scannet\.pt"):
+        combine_image_models([a, c], tmp_path / "out", per_class=2, workers=1, how="parameters")
+    with pytest.raises(ImagingModelError, match="combine averages one of"):
+        combine_image_models([a, b], tmp_path / "out", per_class=2, workers=1, how="weights")
+    assert not (tmp_path / "out").exists()
