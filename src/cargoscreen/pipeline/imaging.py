@@ -31,7 +31,6 @@ from cargoscreen.imaging.runtime import ImagingModelError, Manifest, NetworkOutp
 from cargoscreen.imaging.thresholds import fit_thresholds
 from cargoscreen.pipeline.imaging_data import (
     TEMPLATE_SEED,
-    TRAIN_CARGO_WEIGHTS,
     TRAIN_CONCEALMENT_WEIGHTS,
     TRAIN_MASS_WEIGHTS,
     UNTAUGHT,
@@ -277,7 +276,6 @@ def train_image_models(
         "concealment_weights": {kind.value: w for kind, w in TRAIN_CONCEALMENT_WEIGHTS.items()},
         "mass_buckets_kg": [list(bucket) for bucket in MASS_BUCKETS],
         "mass_weights": list(TRAIN_MASS_WEIGHTS),
-        "cargo_weights": {cargo.value: w for cargo, w in TRAIN_CARGO_WEIGHTS.items()},
         "steps": result.steps,
         "schedule_share": result.schedule_share,
         "config": asdict(config),

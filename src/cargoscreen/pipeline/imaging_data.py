@@ -70,22 +70,6 @@ TRAIN_CONCEALMENT_WEIGHTS = {
 #: ``MASS_BUCKETS``): over 10 kg nearly every one is found already, and 2-10 kg is the bucket short of its
 #: target, so its examples are the ones worth more steps.
 TRAIN_MASS_WEIGHTS = (0.3, 0.5, 0.2)
-#: Training draws more of the loads where bricks hide best (coffee, cocoa, frozen fish, sugar and machinery,
-#: where the 2-10 kg misses are; mixed cartons a little less than their traffic share) and fewer bananas,
-#: pineapples, timber and empty boxes, which the network reads well. Tests draw the traffic's mix
-#: (``CARGO_WEIGHTS``).
-TRAIN_CARGO_WEIGHTS = {
-    CargoClass.BANANAS: 0.08,
-    CargoClass.PINEAPPLES: 0.05,
-    CargoClass.COFFEE: 0.12,
-    CargoClass.COCOA: 0.10,
-    CargoClass.FROZEN_FISH: 0.12,
-    CargoClass.TIMBER: 0.05,
-    CargoClass.SUGAR: 0.10,
-    CargoClass.MIXED_CARTONS: 0.17,
-    CargoClass.MACHINERY: 0.15,
-    CargoClass.EMPTY: 0.06,
-}
 #: Half the training, validation and calibration scans come from scanners of other pixel sizes (mm), with
 #: the container up to (x, y) metres elsewhere in the frame, so that no input is always at the same phase of
 #: the working grid; the other half from our own scanners (5 mm), where the container stops up to OWN_SHIFT_M
@@ -148,7 +132,6 @@ def _spec(seed: int, split: str, index: int, concealment_share: float) -> tuple[
         pixel_mm=pixel,
         concealment_weights=weights,
         mass_weights=TRAIN_MASS_WEIGHTS if train else None,
-        cargo_weights=TRAIN_CARGO_WEIGHTS if train else None,
     ), s
 
 

@@ -16,7 +16,6 @@ from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
 from cargoscreen.pipeline.imaging_compare import compare_image_models
 from cargoscreen.pipeline.imaging_data import (
     OWN_SHIFT_M,
-    TRAIN_CARGO_WEIGHTS,
     UNTAUGHT,
     _shift,
     _spec,
@@ -29,7 +28,6 @@ from cargoscreen.pipeline.imaging_data import (
 )
 from cargoscreen.pipeline.imaging_eval import EvaluationSeedError, evaluate_image_models
 from cargoscreen.simulate.xray import ScanSpec, simulate_pair, simulate_scan
-from cargoscreen.simulate.xray.specs import CARGO_WEIGHTS
 
 
 def test_every_split_draws_its_own_scans() -> None:
@@ -230,21 +228,3 @@ def test_training_scans_come_half_from_our_grid_and_half_from_others() -> None:
     # test scans: our grid, the box in place
     assert all(_spec(5, "test", i, 0.5)[0].pixel_mm == 5.0 for i in range(50))
     assert all(_shift("test", scan_seed(5, "test", i)) == (0.0, 0.0) for i in range(50))
-
-
-def test_training_draws_more_of_the_hard_loads_and_other_splits_the_traffic_mix() -> None:
-    def share(split: str, cargos: set[CargoClass]) -> float:
-        return float(np.mean([_spec(6, split, i, 0.5)[0].cargo in cargos for i in range(600)]))
-
-    hard = {
-        CargoClass.COFFEE,
-        CargoClass.COCOA,
-        CargoClass.FROZEN_FISH,
-        CargoClass.SUGAR,
-        CargoClass.MACHINERY,
-    }
-    assert sum(TRAIN_CARGO_WEIGHTS[c] for c in hard) == pytest.approx(0.59)
-    assert sum(CARGO_WEIGHTS[c] for c in hard) == pytest.approx(0.39)
-    assert share("train", hard) > 0.5
-    for split in ("validation", "test", "calibration"):
-        assert share(split, hard) < 0.46

@@ -121,19 +121,17 @@ def random_spec(
     pixel_mm: float = 5.0,
     concealment_weights: Mapping[ConcealmentKind, float] = CONCEALMENT_WEIGHTS,
     mass_weights: Sequence[float] | None = None,
-    cargo_weights: Mapping[CargoClass, float] | None = None,
 ) -> ScanSpec:
     """A realistic spec: cargo by frequency, a body that suits it, a fill, maybe a concealment.
 
-    ``concealment_weights`` says how often each method is drawn, ``mass_weights`` how often each of
-    ``MASS_BUCKETS`` (training may over-sample the hard ones; see ``draw_kg``) and ``cargo_weights`` how
-    often each cargo class (default ``CARGO_WEIGHTS``, the traffic's mix; the draw is then unchanged).
+    ``concealment_weights`` says how often each method is drawn and ``mass_weights`` how often each of
+    ``MASS_BUCKETS`` (training may over-sample the hard ones; see ``draw_kg``).
     """
     if not 0.0 <= concealment_share <= 1.0:
         raise ValueError(f"concealment_share {concealment_share} outside 0-1")
     if not kinds or not cargos:
         raise ValueError("random_spec needs at least one kind and one cargo class")
-    cargo = _pick(rng, CARGO_WEIGHTS if cargo_weights is None else cargo_weights, list(cargos))
+    cargo = _pick(rng, CARGO_WEIGHTS, list(cargos))
     kind = _pick(rng, KIND_WEIGHTS[cargo], list(kinds))
     fill = 0.0 if cargo is CargoClass.EMPTY else round(float(np.clip(rng.beta(5.0, 1.6), 0.25, 1.0)), 3)
     door_end = DoorEnd.RIGHT if rng.random() < 0.5 else DoorEnd.LEFT
