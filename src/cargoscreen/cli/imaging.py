@@ -66,6 +66,11 @@ def train(
         help="Weigh up the pixels of each concealment smaller than this many working pixels, by "
         "sqrt(area / its area), at most 3 times (0: every pixel alike)",
     ),
+    checkpoint: Path | None = typer.Option(
+        None,
+        help="Save the run here after every epoch; if the file exists, go on from it (give the same "
+        "options: the scans are simulated again). Removed when the weights are written",
+    ),
 ) -> None:
     """Simulate scans, train the concealment/cargo network (torch), export ONNX with thresholds per class."""
     try:
@@ -95,6 +100,7 @@ def train(
                 width=width,
                 instance_area=instance_area,
                 max_train_seconds=max_minutes * 60 if max_minutes else None,
+                checkpoint=checkpoint,
                 progress=progress,
             )
         except CargoscreenError as exc:

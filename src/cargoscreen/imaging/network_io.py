@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import torch
 from torch import nn
 
-from cargoscreen.imaging.networks import ScanNet
+from cargoscreen.imaging.networks import ScanNet, TrainState
 from cargoscreen.imaging.preprocess import MULTIPLE
 from cargoscreen.imaging.runtime import INPUT_NAME, OUTPUT_NAMES
 
@@ -40,6 +43,34 @@ def load_state(path: Path) -> dict[str, torch.Tensor]:
     if not isinstance(state, dict):
         raise ValueError(f"{path}: not a network state")
     return state
+
+
+def save_checkpoint(state: TrainState, path: Path, run: Mapping[str, Any]) -> None:
+    """Write a run's state after an epoch, with ``run`` (what makes it this run: seed, scans, config); the
+    file is replaced in one rename, so a run stopped while writing keeps the epoch before."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    torch.save({"run": dict(run), **asdict(state)}, str(temporary))
+    temporary.replace(path)
+
+
+def load_checkpoint(path: Path, run: Mapping[str, Any]) -> TrainState:
+    """The state ``save_checkpoint`` wrote, refused unless it was written by the same ``run`` (tensors and
+    plain values only: nothing in the file is executed)."""
+    try:
+        saved = torch.load(str(path), map_location="cpu", weights_only=True)
+    except Exception as exc:  # truncated, not torch's, or holding objects we will not unpickle
+        raise ValueError(f"{path}: not a training checkpoint ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(saved, dict) or not isinstance(saved.get("run"), dict):
+        raise ValueError(f"{path}: not a training checkpoint")
+    differ = sorted(k for k in set(saved["run"]) | set(run) if saved["run"].get(k) != run.get(k))
+    if differ:
+        shown = ", ".join(f"{k}: saved {saved['run'].get(k)!r}, now {run.get(k)!r}" for k in differ)
+        raise ValueError(f"{path} was written by another run ({shown})")
+    fields = {k: v for k, v in saved.items() if k != "run"}
+    fields["losses"] = tuple(fields["losses"])
+    fields["hot"] = tuple(fields["hot"])
+    return TrainState(**fields)
 
 
 def export_onnx(net: ScanNet, path: Path, in_channels: int) -> None:

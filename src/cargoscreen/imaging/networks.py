@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -112,6 +113,23 @@ class TrainConfig:
     seed: int = 0
     threads: int = 2
     max_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrainState:
+    """Where a run stands after a whole epoch: all ``train(resume=...)`` needs to go on as if unbroken
+    (network, optimiser moments, learning-rate schedule, random streams, mined columns, losses, time used)."""
+
+    epochs_done: int
+    steps: int
+    seconds: float
+    losses: tuple[float, ...]
+    hot: tuple[int, ...]
+    net: dict[str, torch.Tensor]
+    optimiser: dict[str, Any]
+    schedule: dict[str, Any]
+    rng: dict[str, Any]
+    torch_rng: torch.Tensor
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,11 +284,15 @@ def train(
     *,
     progress: Callable[[str], None] | None = None,
     init: dict[str, torch.Tensor] | None = None,
+    resume: TrainState | None = None,
+    on_epoch: Callable[[TrainState], None] | None = None,
 ) -> TrainResult:
     """Train a ``ScanNet`` on in-memory samples (AdamW, one-cycle learning rate).
 
     ``init`` (a state saved by ``save_state``) starts from a network trained before instead of from random
-    weights: a further run on new scans then costs its own steps only.
+    weights: a further run on new scans then costs its own steps only. ``on_epoch`` is handed the run's
+    state after every whole epoch, and ``resume`` (such a state, of a run with the same samples and config)
+    goes on from it instead of starting: a run of many hours can so be split over several sittings.
     """
     if not samples:
         raise ValueError("no training samples")
@@ -293,9 +315,25 @@ def train(
     optimiser = torch.optim.AdamW(net.parameters(), lr=config.learning_rate, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, max_lr=config.learning_rate, total_steps=total)
     start, step, losses = time.perf_counter(), 0, []
-    net.train()
     hot = [-1] * len(samples)
-    for epoch in range(config.epochs):
+    first_epoch = 0
+    if resume is not None:
+        if len(resume.hot) != len(samples):
+            raise ValueError(f"the saved run had {len(resume.hot)} samples, this one has {len(samples)}")
+        net.load_state_dict(resume.net)
+        optimiser.load_state_dict(resume.optimiser)
+        schedule.load_state_dict(resume.schedule)
+        rng.bit_generator.state = resume.rng
+        torch.set_rng_state(resume.torch_rng)
+        first_epoch, step, losses, hot = (
+            resume.epochs_done,
+            resume.steps,
+            list(resume.losses),
+            list(resume.hot),
+        )
+        start -= resume.seconds  # a time budget counts the earlier sittings too
+    net.train()
+    for epoch in range(first_epoch, config.epochs):
         if config.hard_negative_share > 0 and epoch >= 2 and epoch % config.mine_every == 0:
             few = rng.permutation(len(samples))[: config.mine_samples]
             for i, column in zip(few, mine_hard_columns(net, [samples[i] for i in few]), strict=True):
@@ -336,6 +374,21 @@ def train(
             progress(message)
         if config.max_seconds is not None and time.perf_counter() - start > config.max_seconds:
             break
+        if on_epoch is not None:
+            on_epoch(
+                TrainState(
+                    epochs_done=epoch + 1,
+                    steps=step,
+                    seconds=time.perf_counter() - start,
+                    losses=tuple(losses),
+                    hot=tuple(hot),
+                    net=net.state_dict(),
+                    optimiser=optimiser.state_dict(),
+                    schedule=schedule.state_dict(),
+                    rng=dict(rng.bit_generator.state),
+                    torch_rng=torch.get_rng_state(),
+                )
+            )
     net.eval()
     return TrainResult(
         net=net,

@@ -150,6 +150,28 @@ def _check_init(folder: Path, width: int) -> tuple[str, int, frozenset[int]]:
     return manifest.version, trained, manifest.training_seeds
 
 
+def _checkpointing(
+    path: Path | None, run: dict[str, Any], say: Progress
+) -> tuple[Any, Callable[[Any], None] | None]:
+    """The state to go on from (None for a fresh run) and what saves the state after each epoch."""
+    if path is None:
+        return None, None
+    from cargoscreen.imaging import network_io  # torch: training only
+
+    resume = None
+    if path.exists():
+        try:
+            resume = network_io.load_checkpoint(path, run)
+        except ValueError as exc:
+            raise ImagingModelError(f"cannot go on from the checkpoint: {exc}") from exc
+        say(f"going on from {path} after epoch {resume.epochs_done} ({resume.seconds:.0f} s of training)")
+
+    def save(state: Any) -> None:
+        network_io.save_checkpoint(state, path, run)
+
+    return resume, save
+
+
 def train_image_models(
     out_dir: Path,
     *,
@@ -165,13 +187,16 @@ def train_image_models(
     init_from: Path | None = None,
     learning_rate: float = 5e-3,
     instance_area: float = 0.0,
+    checkpoint: Path | None = None,
 ) -> TrainingReport:
     """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest.
 
     ``init_from`` is a weights folder trained before (with its torch state): training starts from its
     network instead of from random weights. ``learning_rate`` is the peak of the one-cycle schedule (the
     default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small concealments in the loss
-    (``networks.instance_weights``).
+    (``networks.instance_weights``). ``checkpoint`` is a file the run's state is saved to after every
+    epoch; when it exists the run goes on from it (the same arguments simulate the same scans again), and
+    it is removed once the weights are written.
     """
     say = progress or (lambda message: log.info(message))
     start = time.perf_counter()
@@ -203,6 +228,14 @@ def train_image_models(
         instance_area=instance_area,
     )
     init = network_io.load_state(init_from / STATE_FILE) if init_from is not None else None
+    run = {
+        "scans": scans,
+        "seed": seed,
+        "validation_scans": n_val,
+        "started_from": init_version,
+        "config": asdict(config),
+    }
+    resume, on_epoch = _checkpointing(checkpoint, run, say)
     result = networks.train(
         [
             networks.TrainSample(
@@ -214,6 +247,8 @@ def train_image_models(
         config,
         progress=say,
         init=init,
+        resume=resume,
+        on_epoch=on_epoch,
     )
     trained = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -278,6 +313,7 @@ def train_image_models(
         "mass_weights": list(TRAIN_MASS_WEIGHTS),
         "steps": result.steps,
         "schedule_share": result.schedule_share,
+        "resumed_after_epoch": resume.epochs_done if resume is not None else None,
         "config": asdict(config),
         "losses": [round(x, 5) for x in result.losses],
         "seconds": seconds,
@@ -301,6 +337,8 @@ def train_image_models(
             "change_calibration": change_facts,
         },
     )
+    if checkpoint is not None:
+        checkpoint.unlink(missing_ok=True)  # the weights hold the finished run
     seconds["total"] = round(time.perf_counter() - start, 1)
     say(f"wrote {out_dir} in {seconds['total']:.0f} s")
     return TrainingReport(

@@ -18,11 +18,19 @@ from cargoscreen.domain.scans import CargoClass, DoorEnd  # noqa: E402
 from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index  # noqa: E402
 from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
-from cargoscreen.imaging.network_io import export_onnx, load_state, predict, save_state  # noqa: E402
+from cargoscreen.imaging.network_io import (  # noqa: E402
+    export_onnx,
+    load_checkpoint,
+    load_state,
+    predict,
+    save_checkpoint,
+    save_state,
+)
 from cargoscreen.imaging.networks import (  # noqa: E402
     ScanNet,
     TrainConfig,
     TrainSample,
+    TrainState,
     _crop_start,
     instance_weights,
     mine_hard_columns,
@@ -226,6 +234,37 @@ def test_a_time_budget_still_runs_the_whole_learning_rate_schedule(trained: Any)
     cut = train(data, len(CLASS_ORDER), budget)
     assert cut.steps < 500 * 3 // 10  # stopped by the budget, far short of the epochs
     assert cut.schedule_share > 0.99  # yet annealed as if it had run them all
+
+
+def test_a_run_split_over_sittings_ends_where_the_unbroken_run_does(trained: Any, tmp_path: Path) -> None:
+    _, samples, _ = trained
+    data = [s for s, _ in samples]
+    config = TrainConfig(epochs=4, batch_size=4, crop_width=96, width=4, seed=5, mine_samples=6)
+    whole = train(data, len(CLASS_ORDER), config)
+    path, run = tmp_path / "run.ckpt", {"seed": 5, "scans": len(data)}
+    saved: list[int] = []
+
+    def keep(state: TrainState) -> None:
+        saved.append(state.epochs_done)
+        if state.epochs_done == 3:  # a sitting that ends after its third epoch
+            save_checkpoint(state, path, run)
+
+    train(data, len(CLASS_ORDER), config, on_epoch=keep)
+    assert saved == [1, 2, 3, 4]
+    state = load_checkpoint(path, run)
+    assert state.epochs_done == 3 and len(state.losses) == 3
+    resumed = train(data, len(CLASS_ORDER), config, resume=state)  # the next sitting: epoch 4 only
+    assert resumed.steps == whole.steps and len(resumed.losses) == 4
+    np.testing.assert_allclose(resumed.losses, whole.losses, rtol=1e-4)
+    for key, value in whole.net.state_dict().items():
+        torch.testing.assert_close(resumed.net.state_dict()[key], value, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match=r"another run \(seed: saved 5, now 6\)"):
+        load_checkpoint(path, {**run, "seed": 6})
+    with pytest.raises(ValueError, match="samples"):
+        train(data[:-1], len(CLASS_ORDER), config, resume=state)
+    (tmp_path / "cut.ckpt").write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ValueError, match=r"cut\.ckpt: not a training checkpoint"):
+        load_checkpoint(tmp_path / "cut.ckpt", run)
 
 
 class _FixedHeat(torch.nn.Module):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
 from cargoscreen.domain.scans import CargoClass, ConcealmentKind, ContainerKind
-from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, ImageAnalyzer, Manifest
+from cargoscreen.imaging.runtime import DEFAULT_WEIGHTS, ImageAnalyzer, ImagingModelError, Manifest
 from cargoscreen.pipeline.imaging import train_image_models
 from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
 from cargoscreen.pipeline.imaging_compare import compare_image_models
@@ -228,3 +229,29 @@ def test_training_scans_come_half_from_our_grid_and_half_from_others() -> None:
     # test scans: our grid, the box in place
     assert all(_spec(5, "test", i, 0.5)[0].pixel_mm == 5.0 for i in range(50))
     assert all(_shift("test", scan_seed(5, "test", i)) == (0.0, 0.0) for i in range(50))
+
+
+def test_a_training_run_stopped_part_way_goes_on_from_its_checkpoint(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    checkpoint = tmp_path / "run.ckpt"
+    arguments: dict[str, Any] = {
+        "scans": 32, "seed": 5, "epochs": 3, "validation_scans": 12, "calibration_pairs": 2, "width": 4,
+        "workers": 1, "checkpoint": checkpoint,
+    }  # fmt: skip
+
+    def stop_in_the_second_epoch(message: str) -> None:
+        if message.startswith("epoch 2/3"):
+            raise KeyboardInterrupt  # the sitting ends (or the machine goes) before epoch 2 is saved
+
+    with pytest.raises(KeyboardInterrupt):
+        train_image_models(tmp_path / "weights", progress=stop_in_the_second_epoch, **arguments)
+    assert checkpoint.exists() and not (tmp_path / "weights").exists()
+    with pytest.raises(ImagingModelError, match=r"another run .*seed: saved 5, now 6"):
+        train_image_models(tmp_path / "other", **{**arguments, "seed": 6})
+    said: list[str] = []
+    report = train_image_models(tmp_path / "weights", progress=said.append, **arguments)
+    assert any("after epoch 1" in line for line in said)
+    assert [line.split(":")[0] for line in said if line.startswith("epoch")] == ["epoch 2/3", "epoch 3/3"]
+    training = json.loads((tmp_path / "weights" / "manifest.json").read_text())["training"]
+    assert training["resumed_after_epoch"] == 1 and len(report.losses) == 3 and report.steps == 6
+    assert not checkpoint.exists()  # the weights hold the finished run
