@@ -13,9 +13,10 @@ import numpy.typing as npt
 import torch
 from torch import nn
 
-from cargoscreen.imaging.networks import ScanNet, TrainState
+from cargoscreen.imaging.networks import ScanNet
 from cargoscreen.imaging.preprocess import MULTIPLE
 from cargoscreen.imaging.runtime import INPUT_NAME, OUTPUT_NAMES
+from cargoscreen.imaging.train_state import TrainState
 
 OPSET = 17
 

@@ -20,7 +20,6 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +29,7 @@ from scipy import ndimage
 from torch import nn
 
 from cargoscreen.imaging.preprocess import MULTIPLE
+from cargoscreen.imaging.train_state import TrainState
 from cargoscreen.imaging.widening import state_width, widen_state
 
 log = logging.getLogger(__name__)
@@ -113,23 +113,6 @@ class TrainConfig:
     seed: int = 0
     threads: int = 2
     max_seconds: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TrainState:
-    """Where a run stands after a whole epoch: all ``train(resume=...)`` needs to go on as if unbroken
-    (network, optimiser moments, learning-rate schedule, random streams, mined columns, losses, time used)."""
-
-    epochs_done: int
-    steps: int
-    seconds: float
-    losses: tuple[float, ...]
-    hot: tuple[int, ...]
-    net: dict[str, torch.Tensor]
-    optimiser: dict[str, Any]
-    schedule: dict[str, Any]
-    rng: dict[str, Any]
-    torch_rng: torch.Tensor
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,6 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     ScanNet,
     TrainConfig,
     TrainSample,
-    TrainState,
     _crop_start,
     instance_weights,
     mine_hard_columns,
@@ -39,6 +38,7 @@ from cargoscreen.imaging.networks import (  # noqa: E402
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
 from cargoscreen.imaging.runtime import ImageAnalyzer, ImagingModelError, write_manifest  # noqa: E402
 from cargoscreen.imaging.thresholds import fit_thresholds  # noqa: E402
+from cargoscreen.imaging.train_state import TrainState  # noqa: E402
 from cargoscreen.imaging.widening import state_width, widen_state  # noqa: E402
 
 
