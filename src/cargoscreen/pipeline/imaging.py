@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,6 +41,9 @@ from cargoscreen.pipeline.imaging_data import (
     iter_pairs,
 )
 from cargoscreen.simulate.xray.specs import MASS_BUCKETS
+
+if TYPE_CHECKING:  # torch is loaded only when training starts
+    from cargoscreen.imaging.train_state import TrainState
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +155,7 @@ def _check_init(folder: Path, width: int) -> tuple[str, int, frozenset[int]]:
 
 def _checkpointing(
     path: Path | None, run: dict[str, Any], say: Progress
-) -> tuple[Any, Callable[[Any], None] | None]:
+) -> tuple[TrainState | None, Callable[[TrainState], None] | None]:
     """The state to go on from (None for a fresh run) and what saves the state after each epoch."""
     if path is None:
         return None, None
@@ -166,7 +169,7 @@ def _checkpointing(
             raise ImagingModelError(f"cannot go on from the checkpoint: {exc}") from exc
         say(f"going on from {path} after epoch {resume.epochs_done} ({resume.seconds:.0f} s of training)")
 
-    def save(state: Any) -> None:
+    def save(state: TrainState) -> None:
         network_io.save_checkpoint(state, path, run)
 
     return resume, save
