@@ -186,7 +186,7 @@ def test_imaging_train_refuses_to_start_from_a_wider_network(runner: CliRunner, 
         runner, "imaging", "train", "--init-from", str(DEFAULT_WEIGHTS), "--width", "12", "--out", str(out),
         "--scans", "20", code=2,
     )  # fmt: skip
-    assert "error:" in output and "width 16" in output and "not at 12" in output
+    assert "error:" in output and "width 24" in output and "not at 12" in output
     assert not out.exists()  # refused before simulating anything
 
 
@@ -235,7 +235,7 @@ def test_imaging_compare_refuses_a_training_seed_and_a_folder_without_weights(
     trained_on_7 = tmp_path / "seed7"
     shutil.copytree(DEFAULT_WEIGHTS, trained_on_7)
     manifest = json.loads((trained_on_7 / "manifest.json").read_text())
-    manifest["training"]["seed"] = 7
+    manifest["training"].update(seed=7, seeds=[7])
     (trained_on_7 / "manifest.json").write_text(json.dumps(manifest))
     out = tmp_path / "compare.json"
     output = invoke(runner, "imaging", "compare", str(trained_on_7), "--seed", "7", "--out", str(out), code=2)

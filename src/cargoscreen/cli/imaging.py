@@ -53,12 +53,14 @@ def train(
         max=0.1,
         help="Peak of the one-cycle learning-rate schedule (a run from --init-from may want less)",
     ),
-    width: int = typer.Option(
-        16,
+    width: int | None = typer.Option(
+        None,
         min=8,
         max=48,
         help="Channels of the network's first layer (the deeper ones have 2, 3 and 4 times as many); "
-        "compute grows with its square. An --init-from network may be narrower: it is widened",
+        "compute grows with its square. Default: the --init-from network's width, else 16. An "
+        "--init-from network may be narrower: it is widened",
+        show_default=False,
     ),
     instance_area: float = typer.Option(
         0.0,

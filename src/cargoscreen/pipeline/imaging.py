@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 NETWORK_FILE = "scannet.onnx"
 #: The torch state of the same network, which a later run can start from (``init_from``).
 STATE_FILE = "scannet.pt"
+#: First-layer channels of a network trained from random weights when no width is asked for.
+DEFAULT_WIDTH = 16
 Progress = Callable[[str], None]
 
 
@@ -135,7 +137,7 @@ def calibrate_change(
     return config, facts
 
 
-def _check_init(folder: Path, width: int) -> tuple[str, int, frozenset[int]]:
+def _check_init(folder: Path, width: int | None) -> tuple[str, int, frozenset[int]]:
     """Version, width and training seeds of the starting weights; refuses, before any work, what training
     cannot use."""
     manifest = Manifest.read(folder)  # altered files, another input schema or class order: refused here
@@ -145,7 +147,7 @@ def _check_init(folder: Path, width: int) -> tuple[str, int, frozenset[int]]:
             "training can only start from a folder written by `cargoscreen imaging train`"
         )
     trained = manifest.raw.get("training", {}).get("config", {}).get("width")
-    if not isinstance(trained, int) or trained > width:
+    if not isinstance(trained, int) or (width is not None and trained > width):
         raise ImagingModelError(
             f"{folder}: a network of width {trained}; training can start from it at width {trained} "
             f"or wider (it is widened), not at {width}"
@@ -183,7 +185,7 @@ def train_image_models(
     epochs: int = 32,
     validation_scans: int | None = None,
     calibration_pairs: int = 60,
-    width: int = 16,
+    width: int | None = None,
     max_train_seconds: float | None = None,
     workers: int = 2,
     progress: Progress | None = None,
@@ -195,8 +197,9 @@ def train_image_models(
     """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest.
 
     ``init_from`` is a weights folder trained before (with its torch state): training starts from its
-    network instead of from random weights. ``learning_rate`` is the peak of the one-cycle schedule (the
-    default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small concealments in the loss
+    network instead of from random weights. ``width`` is the first layer's channels: by default that
+    network's width, or ``DEFAULT_WIDTH`` from random weights. ``learning_rate`` is the peak of the
+    one-cycle schedule (the default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small concealments in the loss
     (``networks.instance_weights``). ``checkpoint`` is a file the run's state is saved to after every
     epoch; when it exists the run goes on from it (the same arguments simulate the same scans again), and
     it is removed once the weights are written.
@@ -206,6 +209,7 @@ def train_image_models(
     init_version, init_width, init_seeds = (
         _check_init(init_from, width) if init_from is not None else (None, None, frozenset[int]())
     )
+    width = width if width is not None else (init_width or DEFAULT_WIDTH)
     n_val = validation_scans if validation_scans is not None else max(scans // 2, 20)
     say(f"simulating {scans} training and {n_val} validation scans (SYNTHETIC) ...")
     templates = fit_templates(seed=TEMPLATE_SEED, workers=workers)

@@ -93,13 +93,14 @@ def test_evaluation_refuses_every_seed_the_weights_learnt_from(tmp_path: Path) -
     manifest["training"].update(seed=9, seeds=[0, 9, "not a seed"])
     (grown / "manifest.json").write_text(json.dumps(manifest))
     assert Manifest.read(grown).training_seeds == frozenset({0, 9})
-    assert Manifest.read(DEFAULT_WEIGHTS).training_seeds == frozenset({0, 7, 8})  # mean of 7, 8
+    # the shipped weights: the mean of a network trained on seed 13 and one trained on from it on seed 14
+    assert Manifest.read(DEFAULT_WEIGHTS).training_seeds == frozenset({13, 14})
     legacy = tmp_path / "legacy"  # written before "seeds" was recorded: its own seed only
     shutil.copytree(DEFAULT_WEIGHTS, legacy)
     old = json.loads((legacy / "manifest.json").read_text())
     del old["training"]["seeds"]
     (legacy / "manifest.json").write_text(json.dumps(old))
-    assert Manifest.read(legacy).training_seeds == frozenset({7})
+    assert Manifest.read(legacy).training_seeds == frozenset({13})
     for seed in (0, 9):
         with pytest.raises(EvaluationSeedError, match=f"seed {seed} is the training seed"):
             evaluate_image_models(grown, scans=2, seed=seed, pairs=0, baseline_scans=2, workers=1)
@@ -139,6 +140,13 @@ def test_train_then_evaluate_end_to_end(tmp_path: Path) -> None:
     assert more_training["widened_from"] == 4 and more_training["config"]["width"] == 6
     assert more_training["config"]["learning_rate"] == 1e-3
     assert more.steps == 1
+    # no --width: a run goes on at the width of the network it starts from
+    train_image_models(
+        tmp_path / "again", scans=24, seed=8, epochs=1, validation_scans=12, calibration_pairs=4,
+        init_from=tmp_path / "more", learning_rate=1e-3,
+    )  # fmt: skip
+    again_training = json.loads((tmp_path / "again" / "manifest.json").read_text())["training"]
+    assert again_training["config"]["width"] == 6 and again_training["widened_from"] is None
     assert "by_mass_signal_visible" in body["detection"]["model"]["at_1%_false_alarms"]
     assert body["detection"]["placed_elsewhere"]["by_mass"]
     json.dumps(body)
