@@ -199,8 +199,8 @@ def train_image_models(
     ``init_from`` is a weights folder trained before (with its torch state): training starts from its
     network instead of from random weights. ``width`` is the first layer's channels: by default that
     network's width, or ``DEFAULT_WIDTH`` from random weights. ``learning_rate`` is the peak of the
-    one-cycle schedule (the default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small concealments in the loss
-    (``networks.instance_weights``). ``checkpoint`` is a file the run's state is saved to after every
+    one-cycle schedule (the default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small
+    concealments in the loss (``networks.instance_weights``). ``checkpoint`` is a file the run's state is saved to after every
     epoch; when it exists the run goes on from it (the same arguments simulate the same scans again), and
     it is removed once the weights are written.
     """
