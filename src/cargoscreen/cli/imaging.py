@@ -68,6 +68,13 @@ def train(
         help="Weigh up the pixels of each concealment smaller than this many working pixels, by "
         "sqrt(area / its area), at most 3 times (0: every pixel alike)",
     ),
+    hard_positive_repeat: int = typer.Option(
+        0,
+        min=0,
+        max=8,
+        help="Show every concealment scan the network misses (its strongest logit on the concealment "
+        "below 3.5) this many extra times an epoch; found again at every mining (0: off)",
+    ),
     checkpoint: Path | None = typer.Option(
         None,
         help="Save the run here after every epoch; if the file exists, go on from it (give the same "
@@ -101,6 +108,7 @@ def train(
                 learning_rate=learning_rate,
                 width=width,
                 instance_area=instance_area,
+                hard_positive_repeat=hard_positive_repeat,
                 max_train_seconds=max_minutes * 60 if max_minutes else None,
                 checkpoint=checkpoint,
                 progress=progress,

@@ -110,6 +110,12 @@ class TrainConfig:
     instance_boost_max: float = 3.0
     mine_every: int = 2
     mine_samples: int = 400
+    #: when > 0, every concealment scan the network still misses (``mine_hard_positives``: the strongest
+    #: logit over its taught pixels below ``hard_positive_logit``) comes this many extra times an epoch,
+    #: in place of as many other scans; found again at every mining and at the start of a run from a
+    #: trained network
+    hard_positive_repeat: int = 0
+    hard_positive_logit: float = 3.5
     seed: int = 0
     threads: int = 2
     max_seconds: float | None = None
@@ -260,6 +266,47 @@ def mine_hard_columns(net: ScanNet, samples: Sequence[TrainSample]) -> list[int]
     return hot
 
 
+def mine_hard_positives(net: ScanNet, samples: Sequence[TrainSample], crop: int, below: float) -> list[bool]:
+    """Per sample, whether it holds taught concealment pixels none of which the network gives a logit of
+    ``below`` or more: a concealment it misses at present.
+
+    The network runs on ``crop`` columns centred on the concealment only (its receptive field is far
+    narrower), which costs a fraction of the whole scan.
+    """
+    missed = []
+    was_training = net.training
+    net.eval()
+    with torch.no_grad():
+        for s in samples:
+            taught = (s.target > 0.0) & (s.weight > 0.0)
+            if not taught.any():
+                missed.append(False)
+                continue
+            cols = np.flatnonzero(taught.any(axis=0))
+            width = s.tensor.shape[2]
+            c0 = int(np.clip((cols[0] + cols[-1]) // 2 - crop // 2, 0, max(0, width - crop)))
+            c1 = min(width, c0 + crop)
+            c1 = c0 + (c1 - c0) // MULTIPLE * MULTIPLE
+            x = torch.from_numpy(np.asarray(s.tensor[:, :, c0:c1], dtype=np.float32))[None]
+            heat, _ = net(x)
+            logits = heat[0, 0].numpy()
+            h = s.target.shape[0]
+            inside = taught[:, c0:c1]
+            peak = logits[:h, : inside.shape[1]][inside].max(initial=-np.inf)
+            missed.append(bool(peak < below))
+    net.train(was_training)
+    return missed
+
+
+def _epoch_order(
+    rng: np.random.Generator, n: int, missed: Sequence[bool], repeat: int, length: int
+) -> npt.NDArray[np.int64]:
+    """The samples of one epoch: every one once, the missed ones ``repeat`` more times, ``length`` kept."""
+    extra = np.repeat(np.flatnonzero(np.asarray(missed, dtype=bool)), max(repeat, 0))
+    order: npt.NDArray[np.int64] = rng.permutation(np.concatenate([np.arange(n), extra]).astype(np.int64))
+    return order[:length]
+
+
 def train(
     samples: Sequence[TrainSample],
     n_classes: int,
@@ -316,12 +363,27 @@ def train(
         )
         start -= resume.seconds  # a time budget counts the earlier sittings too
     net.train()
+    missed = [False] * len(samples)
     for epoch in range(first_epoch, config.epochs):
-        if config.hard_negative_share > 0 and epoch >= 2 and epoch % config.mine_every == 0:
+        mining = epoch >= 2 and epoch % config.mine_every == 0
+        if config.hard_negative_share > 0 and mining:
             few = rng.permutation(len(samples))[: config.mine_samples]
             for i, column in zip(few, mine_hard_columns(net, [samples[i] for i in few]), strict=True):
                 hot[i] = column
-        order = rng.permutation(len(samples))
+        trained_before = init is not None or resume is not None
+        if config.hard_positive_repeat > 0 and (mining or (epoch == first_epoch and trained_before)):
+            missed = mine_hard_positives(net, samples, config.crop_width, config.hard_positive_logit)
+            note = (
+                f"epoch {epoch + 1}: {sum(missed)} concealment scans missed; "
+                f"each seen {1 + config.hard_positive_repeat} times"
+            )
+            log.info(note)
+            if progress is not None:
+                progress(note)
+        if config.hard_positive_repeat > 0:
+            order = _epoch_order(rng, len(samples), missed, config.hard_positive_repeat, len(samples))
+        else:
+            order = rng.permutation(len(samples))
         running = 0.0
         for k in range(steps_per_epoch):
             picked = order[k * config.batch_size : (k + 1) * config.batch_size]

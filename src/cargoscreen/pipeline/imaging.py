@@ -192,6 +192,7 @@ def train_image_models(
     init_from: Path | None = None,
     learning_rate: float = 5e-3,
     instance_area: float = 0.0,
+    hard_positive_repeat: int = 0,
     checkpoint: Path | None = None,
 ) -> TrainingReport:
     """Simulate, train the scan network, set thresholds and change calibration, write ONNX + manifest.
@@ -200,7 +201,8 @@ def train_image_models(
     network instead of from random weights. ``width`` is the first layer's channels: by default that
     network's width, or ``DEFAULT_WIDTH`` from random weights. ``learning_rate`` is the peak of the
     one-cycle schedule (the default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small
-    concealments in the loss (``networks.instance_weights``). ``checkpoint`` is a file the run's state is saved to after every
+    concealments in the loss (``networks.instance_weights``). ``hard_positive_repeat`` > 0 shows every
+    concealment scan the network misses that many more times an epoch (``networks.mine_hard_positives``). ``checkpoint`` is a file the run's state is saved to after every
     epoch; when it exists the run goes on from it (the same arguments simulate the same scans again), and
     it is removed once the weights are written.
     """
@@ -233,6 +235,7 @@ def train_image_models(
         max_seconds=max_train_seconds,
         learning_rate=learning_rate,
         instance_area=instance_area,
+        hard_positive_repeat=hard_positive_repeat,
     )
     init = network_io.load_state(init_from / STATE_FILE) if init_from is not None else None
     run = {

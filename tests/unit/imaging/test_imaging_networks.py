@@ -31,8 +31,10 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     TrainConfig,
     TrainSample,
     _crop_start,
+    _epoch_order,
     instance_weights,
     mine_hard_columns,
+    mine_hard_positives,
     train,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
@@ -131,6 +133,57 @@ def test_mining_finds_the_strongest_false_response_and_crops_go_there(
     starts = [_crop_start(sample, 64, rng, 0.0, hot=width // 2, hard_share=1.0) for _ in range(50)]
     assert all(s <= width // 2 < s + 64 for s in starts), "every hard crop holds its hot column"
     assert len(set(starts)) > 1, "hard crops are jittered"
+
+
+def test_hard_positives_are_the_concealments_the_network_gives_too_low_a_logit(trained: Any) -> None:
+    result, samples, _ = trained
+    data = [s for s, _ in samples]
+    positive = [bool(((s.target > 0) & (s.weight > 0)).any()) for s in data]
+    assert any(positive) and not all(positive)
+    assert mine_hard_positives(result.net, data, 96, float("inf")) == positive  # clean scans never
+    assert not any(mine_hard_positives(result.net, data, 96, -float("inf")))
+    # on a 96-column crop around the concealment it judges as on the whole scan
+    peaks = []
+    for sample, prepared in samples:
+        if sample.target.max() > 0:
+            heat, _ = predict(result.net, prepared.tensor)
+            h, w = sample.target.shape
+            share = float(heat[:h, :w][sample.target > 0].max())
+            peaks.append(np.log(share / max(1.0 - share, 1e-7)))
+    below = float(np.median(peaks))
+    flags = [f for f, p in zip(mine_hard_positives(result.net, data, 96, below), positive, strict=True) if p]
+    for flag, peak in zip(flags, peaks, strict=True):
+        if abs(peak - below) > 0.5:
+            assert flag == (peak < below), (peak, below)
+    # a concealment whose pixels are all untaught (the beam does not show it) is not missed
+    hidden = data[positive.index(True)]
+    untaught = TrainSample(hidden.tensor, hidden.target, np.zeros_like(hidden.weight), hidden.label)
+    assert mine_hard_positives(result.net, [untaught], 96, float("inf")) == [False]
+
+
+def test_missed_concealments_come_more_often_in_an_epoch_of_the_same_length() -> None:
+    rng = np.random.default_rng(0)
+    missed = [i in (2, 5) for i in range(10)]
+    order = _epoch_order(rng, 10, missed, 2, 14)
+    assert sorted(order.tolist()) == sorted([*range(10), 2, 2, 5, 5])
+    short = _epoch_order(rng, 10, missed, 2, 10)
+    assert len(short) == 10 and set(short.tolist()) <= set(range(10))
+    assert sorted(_epoch_order(rng, 10, missed, 0, 10).tolist()) == list(range(10))
+
+
+def test_a_run_from_a_trained_network_looks_for_its_misses_first(trained: Any) -> None:
+    result, samples, _ = trained
+    data = [s for s, _ in samples]
+    said: list[str] = []
+    config = TrainConfig(
+        epochs=3, batch_size=4, crop_width=96, width=4, hard_positive_repeat=2, hard_positive_logit=50.0
+    )
+    run = train(data, len(CLASS_ORDER), config, init=result.net.state_dict(), progress=said.append)
+    assert run.steps == 3 * 3
+    positives = sum(bool(s.target.max() > 0) for s in data)
+    mined = [m for m in said if "missed" in m]
+    assert mined[0].startswith(f"epoch 1: {positives} concealment scans missed"), said
+    assert any(m.startswith("epoch 3:") for m in mined), said  # and again at every mining
 
 
 def test_onnx_matches_torch_and_takes_any_size(trained: Any) -> None:
