@@ -202,7 +202,7 @@ def train_image_models(
     network's width, or ``DEFAULT_WIDTH`` from random weights. ``learning_rate`` is the peak of the
     one-cycle schedule (the default is ``networks.TrainConfig``'s). ``instance_area`` > 0 weighs up small
     concealments in the loss (``networks.instance_weights``). ``hard_positive_repeat`` > 0 shows every
-    concealment scan the network misses that many more times an epoch (``networks.mine_hard_positives``). ``checkpoint`` is a file the run's state is saved to after every
+    concealment scan the network misses that many more times an epoch (``mining.mine_hard_positives``). ``checkpoint`` is a file the run's state is saved to after every
     epoch; when it exists the run goes on from it (the same arguments simulate the same scans again), and
     it is removed once the weights are written.
     """

@@ -18,6 +18,7 @@ from cargoscreen.domain.scans import CargoClass, DoorEnd  # noqa: E402
 from cargoscreen.imaging.change import ChangeConfig  # noqa: E402
 from cargoscreen.imaging.consistency import CLASS_ORDER, class_index  # noqa: E402
 from cargoscreen.imaging.empty import EmptyConfig  # noqa: E402
+from cargoscreen.imaging.mining import mine_hard_columns, mine_hard_positives  # noqa: E402
 from cargoscreen.imaging.network_io import (  # noqa: E402
     export_onnx,
     load_checkpoint,
@@ -33,8 +34,6 @@ from cargoscreen.imaging.networks import (  # noqa: E402
     _crop_start,
     _epoch_order,
     instance_weights,
-    mine_hard_columns,
-    mine_hard_positives,
     train,
 )
 from cargoscreen.imaging.preprocess import CHANNELS, prepare  # noqa: E402
