@@ -227,6 +227,10 @@ def test_imaging_compare_scores_two_models_on_the_same_scans(runner: CliRunner, 
     by_cargo = [g for buckets in result["by_cargo_and_mass"].values() for g in buckets.values()]
     assert sum(g["n"] for g in by_cargo) == result["xray_visible"]["n"]  # every visible scan has its cargo
     assert result["threshold"]["a"] == result["threshold"]["b"]
+    # ranked by the margin over each class threshold; the raw-peak measure of before kept beside
+    assert result["ranking"] == "margin over the class threshold" and "raw peak" in printed
+    peak = result["one_threshold_on_peak"]
+    assert peak["xray_visible"]["n"] == result["xray_visible"]["n"] and 0.0 <= peak["threshold"]["a"] <= 1.0
 
 
 def test_imaging_compare_refuses_a_training_seed_and_a_folder_without_weights(

@@ -183,7 +183,8 @@ def _print_comparison(result: dict[str, Any]) -> None:
 
     table = Table(
         title=f"found at {result['rate']:.0%} false alarms on {result['scans']} SYNTHETIC scans "
-        f"(seed {result['seed']}): {result['a']} (against) vs {result['b']} (judged)"
+        f"(seed {result['seed']}), ranked by {result.get('ranking', 'peak')}: "
+        f"{result['a']} (against) vs {result['b']} (judged)"
     )
     for column in ("group", "scans", "against", "judged", "only against", "only judged", "McNemar p"):
         table.add_column(column, justify="left" if column == "group" else "right")
@@ -207,6 +208,13 @@ def _print_comparison(result: dict[str, Any]) -> None:
     console.print(table)
     auroc = result["auroc_xray_visible"]
     console.print(f"AUROC (x-ray visible): against {auroc['a']}, judged {auroc['b']}")
+    peak = result.get("one_threshold_on_peak")
+    if peak:  # the measure used before 2026-12-06: one threshold on the raw peak for every cargo class
+        groups = [("x-ray visible", peak["xray_visible"]), *peak["by_mass"].items()]
+        console.print(
+            "one threshold on the raw peak: "
+            + "; ".join(f"{name} {_percent(g['a'])} vs {_percent(g['b'])}" for name, g in groups)
+        )
 
 
 def _percent(value: float | None) -> str:

@@ -34,7 +34,7 @@ from cargoscreen.imaging.preprocess import (
     schema,
     schema_hash,
 )
-from cargoscreen.imaging.thresholds import Thresholds
+from cargoscreen.imaging.thresholds import Thresholds, margin
 
 FORMAT_VERSION = 1
 KIND = "cargoscreen-image-models"
@@ -243,6 +243,7 @@ class ImageAnalyzer:
             score=score,
             alarm=score >= threshold,
             threshold=float(np.clip(threshold, 0.0, 1.0)),
+            margin=margin(score, threshold),
             boxes=tuple(found),
             empty=verdict.empty,
             empty_score=verdict.score,

@@ -4,10 +4,16 @@ The threshold of a class is the (1 - rate) quantile of the scores of clean scans
 ``rate`` of clean containers of that class alarm. A class with too few clean validation scans to estimate
 that quantile (fewer than ``min_scans``) takes the pooled threshold over all classes, or the larger of the
 two when ``conservative``: a quantile from 30 scans at 1 % is only the maximum, and the pooled one is steadier.
+
+A scan's ``margin`` is how far its score lies above (positive) or below its class's threshold, in logits: the
+alarm rule is ``margin >= 0`` for every class, so ranking scans by margin, and moving one common cut along
+it, is the operating curve of that rule. Ranking by the raw score instead would judge a frozen-fish scan
+(threshold 0.58) and a machinery scan (0.998) against one cut that suits neither.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +24,20 @@ from cargoscreen.domain.scans import CargoClass
 
 #: Clean validation scans a class needs for its own quantile (about 1 / rate x 0.5 at 1 %).
 MIN_SCANS = 50
+#: Scores and thresholds are held this far inside (0, 1) before taking logits (float32 sigmoids reach 1).
+LOGIT_EPS = 1e-6
+
+
+def _logit(p: float) -> float:
+    q = min(max(float(p), LOGIT_EPS), 1.0 - LOGIT_EPS)
+    return math.log(q / (1.0 - q))
+
+
+def margin(score: float, threshold: float) -> float:
+    """logit(score) - logit(threshold): at or above 0 exactly when the score alarms at that threshold."""
+    if score >= threshold:
+        return max(_logit(score) - _logit(threshold), 0.0)
+    return min(_logit(score) - _logit(threshold), -1e-9)
 
 
 def quantile_threshold(scores: Sequence[float], rate: float) -> float:
@@ -46,6 +66,10 @@ class Thresholds:
         if cargo is None:
             return self.default
         return self.by_class.get(cargo, self.default)
+
+    def margin(self, score: float, cargo: CargoClass | None) -> float:
+        """How far ``score`` lies above (positive) or below the threshold of ``cargo``, in logits."""
+        return margin(score, self.for_class(cargo))
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -153,6 +153,7 @@ def evaluate_image_models(
                 baseline_seconds=baseline_seconds,
                 signal_visible=truth.visible,
                 placed_score=placed,
+                margin=findings.margin,
             )
         )
         if keep is not None:
@@ -216,12 +217,13 @@ def _other_scanners(
     """False alarms on clean scans of varied pixel size (4.5-6.5 mm) and placement in the frame."""
     if per_class <= 0:
         return {}
-    pooled = quantile_threshold([o.score for o in outcomes if o.concealment is None], 0.01)
+    # the cut that 1 % of the test set's clean scans reach, as the bench's headline ranks them
+    cut = quantile_threshold([o.rank for o in outcomes if o.concealment is None], 0.01)
     alarms, pooled_alarms = [], []
     for scan, cargo in iter_clean_scans(per_class, seed=seed + 1_000_003, workers=workers):
         findings = analyzer.analyze(scan, declared_class=cargo).findings
         alarms.append(findings.alarm)
-        pooled_alarms.append(findings.score >= pooled)
+        pooled_alarms.append((findings.score if findings.margin is None else findings.margin) >= cut)
     return {
         "clean_scans": len(alarms),
         "pixel_mm": list(VARIED_PIXEL_MM),
