@@ -300,11 +300,8 @@ class ScanFindings(Record):
     score: float = Field(ge=0.0, le=1.0, description="concealment probability for the whole scan")
     alarm: bool = Field(description="score at or above the threshold of the declared cargo class")
     threshold: float = Field(ge=0.0, le=1.0)
-    margin: float | None = Field(
-        default=None,
-        description="logit(score) - logit(threshold): 0 or more alarms; ranks scans of different declared"
-        " classes by how far past their own class's alarm level they are",
-    )
+    #: how far past its own class's alarm level a scan is, on one scale for every class (docs/imaging.md)
+    margin: float | None = Field(default=None, description="logit(score) - logit(threshold): >= 0 alarms")
     boxes: tuple[Box, ...] = ()
     empty: bool = Field(description="the image shows an empty container")
     empty_score: float = Field(ge=0.0, le=1.0, description="probability that the container is empty")
