@@ -67,10 +67,6 @@ class Thresholds:
             return self.default
         return self.by_class.get(cargo, self.default)
 
-    def margin(self, score: float, cargo: CargoClass | None) -> float:
-        """How far ``score`` lies above (positive) or below the threshold of ``cargo``, in logits."""
-        return margin(score, self.for_class(cargo))
-
     def to_json(self) -> dict[str, Any]:
         return {
             "false_alarm_rate": self.rate,
