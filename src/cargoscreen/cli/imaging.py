@@ -229,6 +229,11 @@ def calibrate(
     per_class: int = typer.Option(300, min=20, help="Fresh clean simulated scans per cargo class"),
     rate: float = typer.Option(0.01, min=0.001, max=0.5, help="False-alarm rate per clean scan"),
     seed: int | None = typer.Option(None, min=0, help="Seed of the scans; default: the training seed"),
+    grid_phases: int | None = typer.Option(
+        None,
+        help="Average the heat-map over 1, 2 or 4 grid phases (half a working pixel apart; one network run "
+        "each) and calibrate for that; default: as the manifest says",
+    ),
 ) -> None:
     """Refit the alarm threshold of every cargo class on many clean scans and write them to the manifest."""
     from cargoscreen.pipeline.imaging_calibrate import calibrate_thresholds
@@ -236,7 +241,7 @@ def calibrate(
     record = _with_status(
         "simulating clean scans and scoring them...",
         lambda progress: calibrate_thresholds(
-            weights, per_class=per_class, rate=rate, seed=seed, progress=progress
+            weights, per_class=per_class, rate=rate, seed=seed, grid_phases=grid_phases, progress=progress
         ),
     )
     record.pop("previous_thresholds", None)

@@ -2,7 +2,8 @@
 
 A weights directory holds the ONNX network, ``templates.json`` (the empty-container templates per body) and
 ``manifest.json``: version, input schema hash, class order, thresholds per cargo class, the empty and change
-settings, the sha256 of every file and how training went.
+settings, the grid phases the heat-map is averaged over (``inference.grid_phases``, see ``phases``), the
+sha256 of every file and how training went.
 Loading refuses an altered file, another input schema or another class order, each with an
 ``ImagingModelError`` that says what to do. ``ImageAnalyzer.analyze`` turns one Scan (and optionally its
 pre-departure scan) into an ``Analysis``: findings plus a heat-map the size of the scan.
@@ -24,6 +25,8 @@ from cargoscreen.imaging import change as change_mod
 from cargoscreen.imaging.consistency import CLASS_ORDER, check_order, consistency
 from cargoscreen.imaging.detection import WorkBox, boxes, scan_score
 from cargoscreen.imaging.empty import EmptyConfig, verify_empty
+from cargoscreen.imaging.phases import ALLOWED as ALLOWED_PHASES
+from cargoscreen.imaging.phases import averaged_heat
 from cargoscreen.imaging.preprocess import (
     CHANNELS,
     FloatArray,
@@ -61,6 +64,8 @@ class Manifest:
     change: change_mod.ChangeConfig
     templates: Templates | None
     raw: dict[str, Any]
+    #: grid phases the heat-map is averaged over (``phases``; ``inference.grid_phases``, 1 when absent)
+    grid_phases: int = 1
 
     @classmethod
     def read(cls, directory: Path) -> Manifest:
@@ -86,6 +91,11 @@ class Manifest:
             file = directory / name
             if not file.is_file() or sha256(file) != digest:
                 raise ImagingModelError(f"{file}: missing or altered (sha256 differs from the manifest)")
+        phases = data.get("inference", {}).get("grid_phases", 1)
+        if phases not in ALLOWED_PHASES:
+            raise ImagingModelError(
+                f"{path}: inference.grid_phases is {phases!r}, not one of {ALLOWED_PHASES}"
+            )
         templates = None
         if data.get("templates"):
             templates = Templates.from_json(json.loads((directory / data["templates"]["file"]).read_text()))
@@ -97,6 +107,7 @@ class Manifest:
             empty=EmptyConfig(**data["empty"]),
             change=change_mod.ChangeConfig(**data["change"]),
             raw=data,
+            grid_phases=int(phases),
         )
 
     @property
@@ -232,6 +243,9 @@ class ImageAnalyzer:
         """``analyze`` plus the prepared input and the raw network output (for evaluation and pictures)."""
         prepared = prepare(scan, self.manifest.templates)
         out = self.run(prepared)
+        if self.manifest.grid_phases > 1:
+            heat = averaged_heat(scan, prepared, out.heat, self.manifest.grid_phases, self._heat_of)
+            out = NetworkOutput(heat=heat, probabilities=out.probabilities)
         threshold = self.manifest.thresholds.for_class(declared_class)
         score = scan_score(out.heat)
         found = [_to_box(b, prepared.frame) for b in boxes(out.heat, threshold)]
@@ -255,6 +269,10 @@ class ImageAnalyzer:
         )
         analysis = Analysis(findings=findings, heatmap=prepared.frame.to_scan(out.heat))
         return Detailed(analysis=analysis, prepared=prepared, output=out)
+
+    def _heat_of(self, scan: Scan) -> tuple[Prepared, FloatArray]:
+        prepared = prepare(scan, self.manifest.templates)
+        return prepared, self.run(prepared).heat
 
     def change(self, pre_departure: Scan, arrival: Prepared) -> ChangeFinding:
         """Registration and mass difference against the pre-departure scan (boxes in arrival pixels)."""

@@ -10,8 +10,8 @@ Members must be different networks and share the input schema, the class order a
 templates (training fits them from a fixed seed, so any two runs of `cargoscreen imaging train` do); they
 may come from different seeds, scan counts or versions of the training data. The combined model keeps the
 first member's empty and change settings (neither depends on the network's weights), then its thresholds
-are refitted on clean scans by ``calibrate_thresholds``, because an average has other score quantiles than
-any of its members. Needs the ``onnx`` package (the ``train`` extra); the result needs only onnxruntime.
+are refitted on clean scans by ``calibrate_thresholds`` (scored over the first member's grid phases,
+``imaging.phases``), because an average has other score quantiles than any of its members. Needs the ``onnx`` package (the ``train`` extra); the result needs only onnxruntime.
 
 ``how="parameters"`` averages instead the members' weights, parameter by parameter (and their batch-norm
 statistics), into one network of the same size, so inference costs one network. That is only meaningful
@@ -249,7 +249,11 @@ def combine_image_models(
                 "change_calibration": first.raw.get("change_calibration"),
             },
         )
-        calibration = calibrate_thresholds(out_dir, per_class=per_class, workers=workers, progress=say)
+        # the mean is scored as its first member is (its grid phases), and calibrated for that
+        phases = first.grid_phases
+        calibration = calibrate_thresholds(
+            out_dir, per_class=per_class, grid_phases=phases, workers=workers, progress=say
+        )
     except BaseException:
         shutil.rmtree(out_dir, ignore_errors=True)  # nothing half-written stays behind
         raise
