@@ -225,7 +225,10 @@ class ImageAnalyzer:
 
     @property
     def version(self) -> str:
-        return self.manifest.version
+        """The weights' version, ending ``-phasesN`` when the heat-map is averaged over N grid phases."""
+        # findings name how they were scored: the same network averaged over grid phases scores otherwise
+        phases = self.manifest.grid_phases
+        return self.manifest.version if phases == 1 else f"{self.manifest.version}-phases{phases}"
 
     def run(self, prepared: Prepared) -> NetworkOutput:
         """The network on one prepared scan."""

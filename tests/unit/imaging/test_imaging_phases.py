@@ -74,8 +74,11 @@ def test_the_phases_line_up_on_the_first_grid(door_end: DoorEnd) -> None:
 
 @needs_weights
 def test_four_phases_score_and_box_like_one() -> None:
-    one = ImageAnalyzer.load()
-    four = ImageAnalyzer(one.session, replace(one.manifest, grid_phases=4))
+    shipped = ImageAnalyzer.load()
+    one = ImageAnalyzer(shipped.session, replace(shipped.manifest, grid_phases=1))
+    four = ImageAnalyzer(shipped.session, replace(shipped.manifest, grid_phases=4))
+    assert one.version == shipped.manifest.version
+    assert four.version == f"{shipped.manifest.version}-phases4"  # findings say how they were scored
     for door_end, pixel_mm in ((DoorEnd.RIGHT, 5.0), (DoorEnd.LEFT, 7.3)):
         scan = _bags(door_end, pixel_mm)
         a = one.analyze(scan, declared_class=CargoClass.MIXED_CARTONS).findings

@@ -76,6 +76,8 @@ def test_shipped_weights_load_and_analyze_a_scan() -> None:
     trained = runs(manifest["training"])
     assert len(trained) == 3 and all(record["scans"] >= 5000 for record in trained)
     assert manifest["calibration"]["per_class"] >= 300
+    # scored over four grid phases, and calibrated so (imaging calibrate --grid-phases 4)
+    assert analyzer.manifest.grid_phases == 4 == manifest["calibration"]["grid_phases"]
     # their torch state ships too (hashed in the manifest), so `imaging train --init-from` can go on from them
     assert "scannet.pt" in manifest["files"]
     pytest.importorskip("torch")
